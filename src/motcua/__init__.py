@@ -1,0 +1,1 @@
+"""motcua: public service portal, electronic one-stop shop and service index."""

@@ -1,0 +1,40 @@
+"""Domain errors. Services raise these; the API and the pages turn them into 4xx answers
+with a machine-readable code and a Vietnamese message (api.md, "Errors")."""
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+    message = "Yêu cầu không hợp lệ."
+
+    def __init__(
+        self, message: str | None = None, *, code: str | None = None, fields: dict | None = None
+    ):
+        self.message = message or self.message
+        self.code = code or self.code
+        self.fields = fields
+        super().__init__(self.message)
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+    message = "Không tìm thấy."
+
+
+class ValidationFailed(DomainError):
+    status = 422
+    code = "validation_error"
+    message = "Dữ liệu không hợp lệ."
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+    message = "Bạn không có quyền thực hiện thao tác này."
+
+
+class ActionNotAllowed(DomainError):
+    status = 409
+    code = "action_not_allowed"
+    message = "Thao tác không được phép ở trạng thái hiện tại."
