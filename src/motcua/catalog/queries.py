@@ -1,0 +1,203 @@
+"""Reads of the catalog shared by the pages, the API, the import/export and other apps."""
+
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from motcua.core.text import fold
+
+from .models import Agency, Procedure
+
+# A leading "Thủ tục" says nothing about the procedure: ignore it when comparing name lengths.
+_GENERIC_PREFIX = "thu tuc "
+
+
+def published_procedures() -> QuerySet[Procedure]:
+    """The current published version of each procedure."""
+    return Procedure.objects.filter(status=Procedure.Status.PUBLISHED).select_related("sector")
+
+
+def published_procedure(code: str) -> Procedure | None:
+    return published_procedures().filter(code=code).first()
+
+
+def _filtered(
+    *,
+    sector: str | None = None,
+    agency: str | None = None,
+    level: str | None = None,
+    online: str | None = None,
+) -> QuerySet[Procedure]:
+    rows = published_procedures()
+    if sector:
+        rows = rows.filter(sector__code=sector)
+    if agency:
+        rows = rows.filter(agencies__code=agency)
+    if level:
+        rows = rows.filter(level=level)
+    if online:
+        rows = rows.filter(online_level=online)
+    return rows
+
+
+def _rank(procedure: Procedure, phrase: str, query_words: list[str], raw_query: str) -> tuple:
+    name = fold(procedure.name)
+    if name.startswith(_GENERIC_PREFIX):
+        name = name[len(_GENERIC_PREFIX) :]
+    name_words = name.split()
+    if raw_query.strip() == procedure.code:
+        tier = 0
+    elif f" {phrase} " in f" {name} ":
+        tier = 1
+    elif set(query_words) <= set(name_words):
+        tier = 2
+    else:
+        tier = 3
+    return (tier, len(name_words), len(name), name, procedure.code)
+
+
+def ranked_procedures(
+    q: str = "",
+    *,
+    sector: str | None = None,
+    agency: str | None = None,
+    level: str | None = None,
+    online: str | None = None,
+) -> QuerySet[Procedure] | list[Procedure]:
+    """Like search_procedures, but without a query returns a lazy queryset (for pagination)."""
+    rows = _filtered(sector=sector, agency=agency, level=level, online=online)
+    query_words = fold(q).split()
+    if not query_words:
+        # search_text starts with the folded name: a diacritic-insensitive order by name.
+        return rows.order_by("search_text", "code")
+    # Narrow in the database (every word somewhere in the folded text), rank in Python:
+    # identical on SQLite and PostgreSQL, and the candidates are few once filtered.
+    for word in query_words:
+        rows = rows.filter(search_text__contains=word)
+    phrase = " ".join(query_words)
+    return sorted(rows, key=lambda p: _rank(p, phrase, query_words, q))
+
+
+def search_procedures(
+    q: str = "",
+    *,
+    sector: str | None = None,
+    agency: str | None = None,
+    level: str | None = None,
+    online: str | None = None,
+) -> list[Procedure]:
+    """Published procedures matching `q` with or without diacritics, most relevant first.
+
+    Ranking: the exact code; then the query as a phrase in the name; then every word in the
+    name; then words anywhere (code, sector); ties go to the shorter name.
+    """
+    return list(ranked_procedures(q, sector=sector, agency=agency, level=level, online=online))
+
+
+def fee_total(procedure: Procedure) -> int:
+    """Sum of the fees paid at the counter (uses prefetched fees when there are some)."""
+    return sum(fee.amount for fee in procedure.fees.all())
+
+
+def active_agencies(level: str | None = None) -> QuerySet[Agency]:
+    rows = Agency.objects.filter(is_active=True).select_related("parent", "unit")
+    if level:
+        rows = rows.filter(level=level)
+    return rows.order_by("code")
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def procedure_as_dict(procedure: Procedure) -> dict:
+    """The procedure in the import format (CONTRACTS.md "The procedure dict")."""
+    return {
+        "code": procedure.code,
+        "name": procedure.name,
+        "sector": procedure.sector.code,
+        "level": procedure.level,
+        "agencies": sorted(a.code for a in procedure.agencies.all()),
+        "steps_text": procedure.steps_text,
+        "submission_text": procedure.submission_text,
+        "channels": list(procedure.channels),
+        "processing_time": {
+            "value": _number(procedure.processing_time_value),
+            "unit": procedure.processing_time_unit,
+            "cutoff": procedure.cutoff_time.strftime("%H:%M") if procedure.cutoff_time else None,
+            "text": procedure.processing_time_text,
+        },
+        "applicant_text": procedure.applicant_text,
+        "applicant_kinds": list(procedure.applicant_kinds),
+        "requirements_text": procedure.requirements_text,
+        "fee_text": procedure.fee_text,
+        "payment_due": procedure.payment_due,
+        "result_type": procedure.result_type,
+        "result_is_document": procedure.result_is_document,
+        "online_level": procedure.online_level,
+        "full_process_eligible": procedure.full_process_eligible,
+        "form_schema": procedure.form_schema,
+        "form_ui": procedure.form_ui,
+        "publication_decision": procedure.publication_decision,
+        "publication_date": procedure.publication_date.isoformat()
+        if procedure.publication_date
+        else None,
+        "made_public_at": timezone.localtime(procedure.made_public_at).isoformat()
+        if procedure.made_public_at
+        else None,
+        "legal_bases": [
+            {
+                "number": b.number,
+                "title": b.title,
+                "issuer": b.issuer,
+                "issued_on": b.issued_on.isoformat() if b.issued_on else None,
+                "effective_on": b.effective_on.isoformat() if b.effective_on else None,
+            }
+            for b in procedure.legal_bases.all()
+        ],
+        "components": [
+            {
+                "name": c.name,
+                "copies": c.copies,
+                "original_required": c.original_required,
+                "required": c.required,
+                "template_name": c.template_name,
+                "digitization_required": c.digitization_required,
+                "note": c.note,
+            }
+            for c in procedure.components.all()
+        ],
+        "fees": [
+            {
+                "name": f.name,
+                "kind": f.kind,
+                "amount": f.amount,
+                "online_amount": f.online_amount,
+                "per_unit_field": f.per_unit_field,
+                "note": f.note,
+            }
+            for f in procedure.fees.all()
+        ],
+        "steps": [
+            {
+                "name": s.name,
+                "role": s.role,
+                "agency": s.agency.code if s.agency_id else None,
+                "budget_hours": _number(s.budget_hours),
+                "inter_agency": s.inter_agency,
+            }
+            for s in procedure.steps.all()
+        ],
+    }
+
+
+PROCEDURE_DICT_PREFETCH = (
+    "agencies",
+    "legal_bases",
+    "components",
+    "fees",
+    "steps__agency",
+)
