@@ -1,3 +1,47 @@
-from ninja import Router
+"""GET /api/v1/workdays/due: the due time the dossiers would get, for integrators and pages."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from motcua.catalog.models import Agency
+from motcua.workdays.deadlines import LOCAL_TZ, compute_due_at
 
 router = Router(tags=["workdays"])
+
+
+class DueQuery(Schema):
+    agency: str | None = Field(
+        None,
+        description="Agency code; its office hours are used (default 08:00-12:00, 13:00-17:00).",
+    )
+    start: datetime | None = Field(
+        None,
+        description="Receipt instant, ISO 8601; without an offset it is Hà Nội time. Default: now.",
+    )
+    value: Decimal = Field(Decimal(1), ge=0, description="Processing time in the unit.")
+    unit: Literal["working_days", "working_hours", "in_day"] = "working_days"
+    cutoff: str | None = Field(
+        None, pattern=r"^\d{2}:\d{2}$", description='Cut-off for "in_day", HH:MM (e.g. 15:00).'
+    )
+
+
+class DueOut(Schema):
+    due_at: datetime
+
+
+@router.get("/due", response=DueOut, summary="Due time of a dossier received at `start`")
+def due(request, params: Query[DueQuery]):
+    office_hours = None
+    if params.agency:
+        office_hours = get_object_or_404(Agency, code=params.agency).office_hours
+    start = params.start or timezone.now()
+    if timezone.is_naive(start):
+        start = start.replace(tzinfo=LOCAL_TZ)
+    due_at = compute_due_at(start, params.value, params.unit, office_hours, params.cutoff)
+    return {"due_at": due_at}
