@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,3 +23,18 @@ class HolidayOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} — {self.get_kind_display()}: {self.name}"
+
+    def clean(self) -> None:
+        """An override must change something: a day off on a day that would be worked,
+        a working day on a weekend or statutory holiday."""
+        from motcua.workdays.calendar import statutory_holidays
+
+        if self.date is None:
+            return
+        rest_day = self.date.weekday() >= 5 or self.date in statutory_holidays(self.date.year)
+        if self.kind == self.Kind.DAY_OFF and rest_day:
+            raise ValidationError(
+                {"date": _("Ngày này vốn đã là ngày nghỉ (cuối tuần hoặc ngày lễ).")}
+            )
+        if self.kind == self.Kind.WORKING_DAY and not rest_day:
+            raise ValidationError({"date": _("Ngày này vốn đã là ngày làm việc.")})
