@@ -10,6 +10,17 @@ _numbers = itertools.count(1)
 AGENCY_CODE = "000.00.31.H26"
 
 
+# A commune People's Committee under the province's (which must exist first).
+COMMUNE = {
+    "code": AGENCY_CODE,
+    "name": "UBND phường Phúc Yên",
+    "level": "commune",
+    "parent": "000.00.00.H26",
+    "hotline": "0211 3869 100",
+    "office_hours": [["07:30", "11:30"], ["13:30", "17:00"]],
+}
+
+
 def sector(code="ho-tich", name="Hộ tịch"):
     return services.upsert_sector(code, name, "Civil status")
 

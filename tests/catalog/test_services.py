@@ -209,14 +209,7 @@ def test_upsert_agency_is_idempotent_and_links_parent():
     province = services.upsert_agency(
         {"code": "000.00.00.H26", "name": "UBND tỉnh Phú Thọ", "level": "province"}
     )
-    data = {
-        "code": "000.00.31.H26",
-        "name": "UBND phường Phúc Yên",
-        "level": "commune",
-        "parent": "000.00.00.H26",
-        "hotline": "0211 3869 100",
-        "office_hours": [["07:30", "11:30"], ["13:30", "17:00"]],
-    }
+    data = dict(factories.COMMUNE)
     commune = services.upsert_agency(data)
     updated_at = commune.updated_at
     again = services.upsert_agency(data)
