@@ -82,6 +82,9 @@ def test_unknown_agency_is_not_found(client):
     [
         ({"value": "-1"}, "value"),
         ({"value": "abc"}, "value"),
+        ({"value": "NaN"}, "value"),
+        ({"value": "1e9"}, "value"),
+        ({"start": "9999-12-31T23:00:00+07:00"}, "start"),
         ({"unit": "days"}, "unit"),
         ({"start": "yesterday"}, "start"),
         ({"unit": "in_day", "cutoff": "3pm"}, "cutoff"),

@@ -18,6 +18,11 @@ from motcua.workdays.calendar import is_working_day, next_working_day, working_d
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_OFFICE_HOURS = (("08:00", "12:00"), ("13:00", "17:00"))
 UNITS = ("working_days", "working_hours", "in_day")
+# The years the lunar holidays are known for; outside them a due time would silently ignore
+# Tết, so such instants are refused rather than answered wrongly.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+# About ten years of working time: far beyond any procedure, small enough to walk quickly.
+MAX_WORKING_HOURS = Decimal(20_000)
 
 _US_PER_MINUTE = 60_000_000
 _US_PER_HOUR = 3_600_000_000
@@ -106,7 +111,13 @@ def _local(moment: datetime, field: str = "start") -> datetime:
         raise _invalid(field, "Cần một thời điểm (ngày và giờ).")
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise _invalid(field, "Thời điểm phải kèm múi giờ.")
-    return moment.astimezone(LOCAL_TZ)
+    try:
+        local = moment.astimezone(LOCAL_TZ)
+    except OverflowError:
+        local = None
+    if local is None or not FIRST_YEAR <= local.year <= LAST_YEAR:
+        raise _invalid(field, f"Thời điểm phải trong các năm {FIRST_YEAR}–{LAST_YEAR}.")
+    return local
 
 
 def _cutoff_us(cutoff) -> int | None:
@@ -150,7 +161,10 @@ def add_working_time(start: datetime, hours, office_hours=None) -> datetime:
     inside an office period of a working day or at its end (17:00, never the next 08:00).
     """
     periods = parse_office_hours(office_hours)
-    remaining = _to_us(_amount(hours, "value"))
+    amount = _amount(hours, "value")
+    if amount > MAX_WORKING_HOURS:
+        raise _invalid("value", "Thời gian xử lý quá lớn.")
+    remaining = _to_us(amount)
     day, at = _split(_local(start))
     while True:
         if is_working_day(day):
