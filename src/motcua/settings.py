@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "motcua.core",
     "motcua.workdays",
     "motcua.catalog",
@@ -160,6 +162,36 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Shared by every process (rate limits): the database cache table (created by a migration),
+# or Redis when REDIS_URL is set.
+REDIS_URL = env(
+    "REDIS_URL",
+    "",
+    "redis://host:6379/0 to keep the cache (rate-limit counters) in Redis instead of the database; needs the `redis` extra.",
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "motcua_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
+TRUSTED_PROXIES = env_int(
+    "TRUSTED_PROXIES",
+    0,
+    "Number of reverse proxies in front of the app that append to X-Forwarded-For; the client address used for rate limits is taken from that header only when this is above 0.",
+)
+API_TOKEN_TTL_SECONDS = env_int(
+    "API_TOKEN_TTL_SECONDS", 8 * 3600, "Lifetime of the API bearer tokens, in seconds."
+)
+IDEMPOTENCY_KEEP_HOURS = env_int(
+    "IDEMPOTENCY_KEEP_HOURS",
+    48,
+    "Hours a creating request's answer is kept for replay under its Idempotency-Key (`purge_expired` deletes older ones).",
+)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -27,9 +27,12 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
-    return api.create_response(
+    response = api.create_response(
         request, error_body(exc.code, exc.message, exc.fields), status=exc.status
     )
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(NinjaValidationError)
@@ -60,9 +63,11 @@ def not_authenticated(request, exc):
 
 
 def _add_routers() -> None:
+    from motcua.api.auth_api import router as auth_router
     from motcua.catalog.api import router as catalog_router
     from motcua.workdays.api import router as workdays_router
 
+    api.add_router("/auth", auth_router)
     api.add_router("", catalog_router)
     api.add_router("/workdays", workdays_router)
 

@@ -38,3 +38,25 @@ class ActionNotAllowed(DomainError):
     status = 409
     code = "action_not_allowed"
     message = "Thao tác không được phép ở trạng thái hiện tại."
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+    code = "not_authenticated"
+    message = "Cần đăng nhập."
+
+
+class IdempotencyKeyReused(DomainError):
+    status = 422
+    code = "idempotency_key_reused"
+    message = "Khóa Idempotency-Key này đã được dùng cho một yêu cầu có nội dung khác."
+
+
+class RateLimited(DomainError):
+    status = 429
+    code = "rate_limited"
+    message = "Bạn đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau."
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 60):
+        super().__init__(message)
+        self.retry_after = retry_after

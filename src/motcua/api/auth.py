@@ -1,0 +1,55 @@
+"""Authentication of API routes: `auth=api_auth`.
+
+A machine client sends `Authorization: Bearer <token>` (from `POST /api/v1/auth/token`); the
+web pages' scripts use the Django session, and then an unsafe method (POST, PUT, PATCH,
+DELETE) must carry the CSRF token (header `X-CSRFToken`), as ninja's `django_auth` would
+check. Either way the user is `request.auth` and `request.user`.
+"""
+
+from django.conf import settings
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+
+from motcua.core.errors import Forbidden, NotAuthenticated
+from motcua.core.services import user_for_api_token
+
+
+class BearerToken(HttpBearer):
+    def __call__(self, request):
+        header = request.headers.get("Authorization")
+        if not header:
+            return None  # let the session try
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthenticated("Tiêu đề Authorization phải có dạng: Bearer <mã truy cập>.")
+        return self.authenticate(request, token.strip())
+
+    def authenticate(self, request, token):
+        user = user_for_api_token(token)
+        if user is None:
+            # A bad token is an error even with a session: the client meant the token.
+            raise NotAuthenticated("Mã truy cập không hợp lệ hoặc đã hết hạn.")
+        request.user = user
+        return user
+
+
+class SessionWithCsrf(APIKeyCookie):
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        # Checked only once the session is known to be signed in, so an anonymous call
+        # gets 401 not_authenticated rather than a CSRF failure.
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise Forbidden(
+                "Thiếu hoặc sai mã CSRF: tải lại trang rồi thử lại (gửi tiêu đề X-CSRFToken)."
+            )
+        return user
+
+
+api_auth = [BearerToken(), SessionWithCsrf()]
