@@ -24,7 +24,9 @@ class DueQuery(Schema):
         None,
         description="Receipt instant, ISO 8601; without an offset it is Hà Nội time. Default: now.",
     )
-    value: Decimal = Field(Decimal(1), ge=0, description="Processing time in the unit.")
+    value: Decimal = Field(
+        Decimal(1), ge=0, description='Processing time in the unit (not used for "in_day").'
+    )
     unit: Literal["working_days", "working_hours", "in_day"] = "working_days"
     cutoff: str | None = Field(
         None, pattern=r"^\d{2}:\d{2}$", description='Cut-off for "in_day", HH:MM (e.g. 15:00).'
@@ -32,10 +34,18 @@ class DueQuery(Schema):
 
 
 class DueOut(Schema):
-    due_at: datetime
+    due_at: datetime = Field(description="Due time, ISO 8601 with the +07:00 offset.")
 
 
-@router.get("/due", response=DueOut, summary="Due time of a dossier received at `start`")
+@router.get(
+    "/due",
+    response=DueOut,
+    summary="Due time of a dossier received at `start`",
+    description="The arithmetic the dossiers use: a start outside office hours moves to the "
+    "next office period; one working day is the agency's office-day length; the due time may "
+    "be the end of an office period, never the next start. Unknown agency: 404 `not_found`; "
+    "bad parameters: 422 `validation_error` naming the fields.",
+)
 def due(request, params: Query[DueQuery]):
     office_hours = None
     if params.agency:
