@@ -165,9 +165,12 @@ def add_working_time(start: datetime, hours, office_hours=None) -> datetime:
     if amount > MAX_WORKING_HOURS:
         raise _invalid("value", "Thời gian xử lý quá lớn.")
     remaining = _to_us(amount)
+    day_length = sum(end - start_ for start_, end in periods)
     day, at = _split(_local(start))
     while True:
-        if is_working_day(day):
+        if at == 0 and remaining > day_length and is_working_day(day):
+            remaining -= day_length  # a whole office day: no need to walk its periods
+        elif is_working_day(day):
             for p_start, p_end in periods:
                 if at > p_end or (at == p_end and remaining):
                     continue
