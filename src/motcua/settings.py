@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "motcua.core",
     "motcua.workdays",
     "motcua.catalog",
+    "motcua.payments",
     "motcua.portal",
     "motcua.api",
 ]
@@ -248,3 +249,17 @@ LOGGING = {
 }
 
 API_PAGE_SIZE_MAX = 100
+
+PAYMENT_WEBHOOK_SECRET = env(
+    "PAYMENT_WEBHOOK_SECRET",
+    "insecure-development-webhook-secret-change-me",
+    "Shared secret of payment gateway notifications: X-Signature is hex HMAC-SHA256 of the body with it.",
+)
+PAYMENT_GATEWAYS = env_list(
+    "PAYMENT_GATEWAYS",
+    "bank_transfer,demo" if DEBUG else "bank_transfer",
+    "Comma-separated payment gateways offered, the first being the default (bank_transfer, demo).",
+)
+PAYMENT_EXPIRES_MINUTES = env_int(
+    "PAYMENT_EXPIRES_MINUTES", 24 * 60, "Minutes a VietQR payment code stays payable."
+)

@@ -1,0 +1,16 @@
+from importlib import import_module
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+# The gateway plugins shipped with motcua; each registers itself on import.
+BUILTIN_GATEWAYS = ("bank_transfer", "demo")
+
+
+class PaymentsConfig(AppConfig):
+    name = "motcua.payments"
+    verbose_name = _("Thanh toán phí, lệ phí")
+
+    def ready(self) -> None:
+        for name in BUILTIN_GATEWAYS:
+            import_module(f"motcua.payments.contrib.{name}.plugin")

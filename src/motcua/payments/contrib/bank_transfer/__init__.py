@@ -1,0 +1,1 @@
+"""Bank transfer by VietQR, confirmed by the collecting bank's signed notification."""

@@ -1,0 +1,1 @@
+"""Payment gateways as plugins behind a registry (style.md, item 6)."""
