@@ -59,7 +59,9 @@ class Command(BaseCommand):
 
 
 def _table(title: str, headers: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)]
+    widths = [
+        max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)
+    ]
 
     def line(cells):
         return "  ".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=True))
