@@ -586,6 +586,14 @@ def _office_hours(errors: _Errors, value: Any) -> list[list[str]] | None:
     return [list(period) for period in value]
 
 
+def clean_office_hours(value: Any) -> list[list[str]]:
+    """Check agency office hours (ascending HH:MM periods); ValidationFailed otherwise."""
+    errors = _Errors()
+    hours = _office_hours(errors, value if value is not None else [])
+    errors.raise_if_any()
+    return hours
+
+
 @transaction.atomic
 def upsert_agency(data: dict) -> Agency:
     """Create or update an agency by its code; keys left out keep their values."""
