@@ -44,6 +44,9 @@ PUBLIC_BASE_URL = env(
     "",
     "Public address of the site (https://dichvucong.example.gov.vn), used in QR codes and e-mails; defaults to the request's own host.",
 )
+PORTAL_HOTLINE = env(
+    "PORTAL_HOTLINE", "1800 1096", "Support hotline shown in the footer of every page."
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -95,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "motcua.portal.context_processors.site",
             ],
         },
     }
