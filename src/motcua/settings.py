@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "motcua.workdays",
     "motcua.catalog",
     "motcua.payments",
+    "motcua.dossiers",
     "motcua.portal",
     "motcua.api",
 ]
@@ -266,4 +267,7 @@ PAYMENT_GATEWAYS = env_list(
 )
 PAYMENT_EXPIRES_MINUTES = env_int(
     "PAYMENT_EXPIRES_MINUTES", 24 * 60, "Minutes a VietQR payment code stays payable."
+)
+MAX_UPLOAD_MB = env_int(
+    "MAX_UPLOAD_MB", 20, "Largest file a user may upload, in megabytes (larger: 413)."
 )
