@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/motcua
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-sqlite test-postgres lint format bench clean
+.PHONY: install run test lint format bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,18 +19,10 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 run: install
-	mkdir -p var
-	$(PY) -m motcua migrate --noinput
-	$(PY) -m motcua seed_demo
-	$(PY) -m motcua collectstatic --noinput --verbosity 0
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(PY) -m motcua db_worker & \
-	  $(VENV)/bin/gunicorn motcua.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile - & \
-	  wait
+	@HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
 test: install
-	@bash scripts/test.sh $(PYTEST_ARGS)
+	@PG_URL=$(PG_URL) bash scripts/test.sh $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -208,20 +208,23 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool(
-        "SECURE_SSL_REDIRECT",
-        False,
-        "Redirect plain HTTP to HTTPS (turn on when no proxy does it).",
-    )
+HTTPS_ONLY = env_bool(
+    "HTTPS_ONLY",
+    True,
+    "The site is reached over HTTPS only (directly or through the reverse proxy): plain HTTP is redirected, cookies are Secure, HSTS is sent. Applies when DEBUG is off; `make run` sets it to false to serve http://127.0.0.1.",
+)
+HSTS_SECONDS = env_int(
+    "SECURE_HSTS_SECONDS", 31536000, "HSTS max-age in seconds, sent when HTTPS_ONLY is on."
+)
+if not DEBUG and HTTPS_ONLY:
+    SECURE_SSL_REDIRECT = True
+    # Load balancers probe over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # The proxy must set (not pass on) X-Forwarded-Proto: see docs/deployment.md.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = env_bool(
-        "SESSION_COOKIE_SECURE", True, "Send the session cookie over HTTPS only."
-    )
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_HSTS_SECONDS = env_int(
-        "SECURE_HSTS_SECONDS", 31536000, "HSTS max-age in seconds sent when DEBUG is off."
-    )
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = HSTS_SECONDS
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 

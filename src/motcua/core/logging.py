@@ -15,7 +15,14 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
+        for key, value in vars(record).items():
+            if key in _STANDARD:
+                continue
+            if key == "request":
+                # Django's error loggers pass the request, whose text would carry the query
+                # string (ID numbers in /lookup); keep the method and the path only.
+                value = f"{getattr(value, 'method', '')} {getattr(value, 'path', '')}".strip()
+            entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)

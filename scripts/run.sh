@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `make run`: migrate, load the demo data, then serve with gunicorn plus the task worker
+# until Ctrl-C (or SIGTERM), stopping both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+# A local run speaks plain HTTP; production keeps the default (docs/configuration.md).
+export HTTPS_ONLY=${HTTPS_ONLY:-false}
+
+mkdir -p "${MOTCUA_VAR_DIR:-var}"
+"$PY" -m motcua migrate --noinput
+if "$PY" -m motcua help seed_demo >/dev/null 2>&1; then
+  "$PY" -m motcua seed_demo
+else
+  echo "No demo data yet (seed_demo is not part of this version)."
+fi
+"$PY" -m motcua collectstatic --noinput --verbosity 0
+
+pids=()
+stop() {
+  trap - INT TERM
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+}
+trap 'echo " stopping"; stop; exit 0' INT TERM
+
+"$PY" -m motcua db_worker &
+pids+=($!)
+# No access log: the app writes one JSON line per request, without query strings.
+.venv/bin/gunicorn motcua.wsgi --bind "$HOST:$PORT" --workers "${WEB_CONCURRENCY:-3}" &
+pids+=($!)
+echo "Serving on http://$HOST:$PORT/ (Ctrl-C to stop)"
+
+# Either process ending on its own is an error: stop the other and report it.
+status=0
+wait -n "${pids[@]}" || status=$?
+echo "a server process ended (exit $status); stopping" >&2
+stop
+exit $(( status == 0 ? 1 : status ))
