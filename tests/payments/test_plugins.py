@@ -17,7 +17,7 @@ from motcua.payments.plugins.base import (
 )
 from motcua.payments.plugins.registry import Registry, register
 
-SECRET = "test-webhook-secret"
+SECRET = "test-webhook-secret"  # the conftest sets it too
 
 
 @pytest.fixture(autouse=True)

@@ -39,6 +39,9 @@ class Registry:
     def __getitem__(self, identifier: str) -> BasePlugin:
         return self._plugins[identifier]
 
+    def get(self, identifier: str, default: BasePlugin | None = None) -> BasePlugin | None:
+        return self._plugins.get(identifier, default)
+
     def enabled(self) -> list[BasePlugin]:
         return [self._plugins[i] for i in settings.PAYMENT_GATEWAYS if i in self._plugins]
 

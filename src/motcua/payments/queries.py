@@ -1,0 +1,73 @@
+"""Reads shared by the API and the pages: payments and receipts scoped by who asks.
+
+Someone who may not see the dossier gets 404 for its payments too (api.md: never leak that a
+dossier exists).
+"""
+
+from uuid import UUID
+
+from motcua.core.errors import NotFound
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.queries import can_see, dossier_for
+
+from .models import CollectionAccount, Payment, Receipt
+
+_PAYMENT_RELATED = ("dossier", "dossier__agency", "dossier__procedure", "receipt")
+
+
+def visible_dossier(user, code: str) -> Dossier:
+    return dossier_for(user, code)
+
+
+def payment_detail(payment_id) -> Payment:
+    return (
+        Payment.objects.select_related(*_PAYMENT_RELATED)
+        .prefetch_related("receipt__refunds")
+        .get(pk=payment_id)
+    )
+
+
+def payment_for(user, payment_id: UUID) -> Payment:
+    payment = (
+        Payment.objects.select_related(*_PAYMENT_RELATED)
+        .prefetch_related("receipt__refunds")
+        .filter(pk=payment_id)
+        .first()
+    )
+    if payment is None or not can_see(user, payment.dossier):
+        raise NotFound("Không tìm thấy khoản thanh toán.")
+    return payment
+
+
+def payments_of(dossier: Dossier) -> list[Payment]:
+    return list(
+        Payment.objects.filter(dossier=dossier)
+        .select_related(*_PAYMENT_RELATED)
+        .prefetch_related("receipt__refunds")
+        .order_by("-created_at")
+    )
+
+
+def receipt_of(user, payment_id: UUID) -> Receipt:
+    payment = payment_for(user, payment_id)
+    receipt = (
+        Receipt.objects.filter(payment=payment)
+        .select_related("agency", "payment__dossier__procedure")
+        .first()
+    )
+    if receipt is None:
+        raise NotFound("Khoản thanh toán này chưa có biên lai.")
+    return receipt
+
+
+def receipt_by_id(user, receipt_id: int) -> Receipt:
+    receipt = (
+        Receipt.objects.select_related("payment__dossier", "agency").filter(pk=receipt_id).first()
+    )
+    if receipt is None or not can_see(user, receipt.payment.dossier):
+        raise NotFound("Không tìm thấy biên lai.")
+    return receipt
+
+
+def collection_account(agency_id: int) -> CollectionAccount | None:
+    return CollectionAccount.objects.filter(agency_id=agency_id).first()
