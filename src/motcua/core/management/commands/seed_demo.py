@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from motcua.catalog.models import OfficerRole
+from motcua.catalog.models import Agency, OfficerRole
 
 FIRST = "motcua.catalog"
 
@@ -64,7 +64,8 @@ def _table(title: str, headers: list[str], rows: list[list[str]]) -> list[str]:
     ]
 
     def line(cells):
-        return "  ".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=True))
+        cells = (str(cell).ljust(width) for cell, width in zip(cells, widths, strict=True))
+        return "  ".join(cells).rstrip()
 
     return [title, line(headers), "  ".join("-" * width for width in widths)] + [
         line(row) for row in rows
@@ -73,6 +74,12 @@ def _table(title: str, headers: list[str], rows: list[list[str]]) -> list[str]:
 
 def render_table(result: dict) -> str:
     role_names = dict(OfficerRole.Role.choices)
+    officers = result.get("officers", [])
+    agency_names = dict(
+        Agency.objects.filter(code__in={o["agency"] for o in officers}).values_list(
+            "code", "short_name"
+        )
+    )
     lines = _table(
         "TÀI KHOẢN CÔNG DÂN",
         ["Tên đăng nhập", "Mật khẩu", "Họ và tên"],
@@ -81,15 +88,16 @@ def render_table(result: dict) -> str:
     lines.append("")
     lines += _table(
         "TÀI KHOẢN CÁN BỘ",
-        ["Tên đăng nhập", "Mật khẩu", "Mã cơ quan", "Vai trò"],
+        ["Tên đăng nhập", "Mật khẩu", "Mã cơ quan", "Cơ quan", "Vai trò"],
         [
             [
                 o["username"],
                 o["password"],
                 o["agency"],
+                agency_names.get(o["agency"]) or "",
                 ", ".join(str(role_names.get(r, r)) for r in o["roles"]),
             ]
-            for o in result.get("officers", [])
+            for o in officers
         ],
     )
     lines.append("")
