@@ -11,11 +11,8 @@ export HTTPS_ONLY=${HTTPS_ONLY:-false}
 
 mkdir -p "${MOTCUA_VAR_DIR:-var}"
 "$PY" -m motcua migrate --noinput
-if "$PY" -m motcua help seed_demo >/dev/null 2>&1; then
-  "$PY" -m motcua seed_demo
-else
-  echo "No demo data yet (seed_demo is not part of this version)."
-fi
+# Idempotent: creates the demo data on an empty database, then only prints the credentials.
+"$PY" -m motcua seed_demo
 "$PY" -m motcua collectstatic --noinput --verbosity 0
 
 pids=()

@@ -24,8 +24,8 @@ DEBUG = env_bool(
 )
 SECRET_KEY = env(
     "SECRET_KEY",
-    "insecure-development-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz",
-    "Secret used to sign sessions, tokens and links. Set a long random value in production.",
+    "django-insecure-development-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz",
+    "Secret used to sign sessions, tokens and links. Set a long random value in production (`check --deploy` flags the default).",
 )
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS",
