@@ -120,3 +120,17 @@ def test_fee_total_sums_counter_amounts():
     )
     assert fee_total(procedure) == 11000
     assert fee_total(factories.procedure(fees=[])) == 0
+
+
+def test_ranked_procedures_pages_in_the_same_order(catalog, django_assert_max_num_queries):
+    from django.core.paginator import Paginator
+
+    from motcua.catalog.queries import ranked_procedures
+
+    everything = search_procedures("khai sinh")
+    ranked = ranked_procedures("khai sinh")
+    assert len(ranked) == ranked.count() == len(everything)
+    with django_assert_max_num_queries(1):
+        assert ranked[1:3] == everything[1:3]
+    assert ranked[0] == everything[0]
+    assert list(Paginator(ranked, 2).page(2)) == everything[2:4]

@@ -1,5 +1,6 @@
 """Reads of the catalog shared by the pages, the API, the import/export and other apps."""
 
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -41,12 +42,12 @@ def _filtered(
     return rows
 
 
-def _rank(procedure: Procedure, phrase: str, query_words: list[str], raw_query: str) -> tuple:
-    name = fold(procedure.name)
+def _rank(name: str, code: str, phrase: str, query_words: list[str], raw_query: str) -> tuple:
+    name = fold(name)
     if name.startswith(_GENERIC_PREFIX):
         name = name[len(_GENERIC_PREFIX) :]
     name_words = name.split()
-    if raw_query.strip() == procedure.code:
+    if raw_query.strip() == code:
         tier = 0
     elif f" {phrase} " in f" {name} ":
         tier = 1
@@ -54,7 +55,34 @@ def _rank(procedure: Procedure, phrase: str, query_words: list[str], raw_query: 
         tier = 2
     else:
         tier = 3
-    return (tier, len(name_words), len(name), name, procedure.code)
+    return (tier, len(name_words), len(name), name, code)
+
+
+class RankedProcedures(Sequence):
+    """Procedures in a computed order, loaded from the database only for the slice asked.
+
+    Works with api.pagination.paginate and Django's Paginator (count(), len(), slicing).
+    """
+
+    def __init__(self, rows: QuerySet[Procedure], pks: list[int]):
+        self._rows, self._pks = rows, pks
+
+    def count(self) -> int:
+        return len(self._pks)
+
+    def __len__(self) -> int:
+        return len(self._pks)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            pks = self._pks[index]
+            found = self._rows.in_bulk(pks)
+            return [found[pk] for pk in pks if pk in found]
+        return self[index : index + 1 if index != -1 else None][0]
+
+    def __iter__(self) -> Iterator[Procedure]:
+        for start in range(0, len(self._pks), 500):
+            yield from self[start : start + 500]
 
 
 def ranked_procedures(
@@ -64,19 +92,27 @@ def ranked_procedures(
     agency: str | None = None,
     level: str | None = None,
     online: str | None = None,
-) -> QuerySet[Procedure] | list[Procedure]:
-    """Like search_procedures, but without a query returns a lazy queryset (for pagination)."""
+) -> QuerySet[Procedure] | RankedProcedures:
+    """Like search_procedures, but lazy: only the rows of the page asked for are loaded.
+
+    Use this to paginate; without a query it is a queryset ordered by name.
+    """
     rows = _filtered(sector=sector, agency=agency, level=level, online=online)
     query_words = fold(q).split()
     if not query_words:
         # search_text starts with the folded name: a diacritic-insensitive order by name.
         return rows.order_by("search_text", "code")
-    # Narrow in the database (every word somewhere in the folded text), rank in Python:
-    # identical on SQLite and PostgreSQL, and the candidates are few once filtered.
+    # Narrow in the database (every word somewhere in the folded text), rank in Python on
+    # three columns: identical on SQLite and PostgreSQL, and cheap for thousands of rows.
+    candidates = rows
     for word in query_words:
-        rows = rows.filter(search_text__contains=word)
+        candidates = candidates.filter(search_text__contains=word)
     phrase = " ".join(query_words)
-    return sorted(rows, key=lambda p: _rank(p, phrase, query_words, q))
+    ranked = sorted(
+        candidates.values_list("pk", "name", "code"),
+        key=lambda row: _rank(row[1], row[2], phrase, query_words, q),
+    )
+    return RankedProcedures(rows, [pk for pk, _, _ in ranked])
 
 
 def search_procedures(
@@ -90,7 +126,8 @@ def search_procedures(
     """Published procedures matching `q` with or without diacritics, most relevant first.
 
     Ranking: the exact code; then the query as a phrase in the name; then every word in the
-    name; then words anywhere (code, sector); ties go to the shorter name.
+    name; then words anywhere (code, sector); ties go to the shorter name. Every match is
+    loaded: to show a page, slice ranked_procedures() instead.
     """
     return list(ranked_procedures(q, sector=sector, agency=agency, level=level, online=online))
 
