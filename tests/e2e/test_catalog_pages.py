@@ -142,3 +142,20 @@ def test_pagination_swaps_results_and_keeps_filters(pages, catalog):
     page.wait_for_url(re.compile(r"/thu-tuc/\d\.\d{6}/$"))
     assert page.locator("h1").count() == 1
     assert pages.errors == []
+
+
+def test_demo_catalog_pages_have_no_axe_violations(pages, transactional_db):
+    """The demo catalog has the long names and many parts of real procedures."""
+    from motcua.catalog import demo
+    from motcua.catalog.models import Agency
+
+    demo.seed()
+    commune = Agency.objects.filter(level="commune", procedures__code="1.001193").first()
+    urls = [*PAGES.values(), f"/co-quan/{commune.code}/", "/thu-tuc/1.001193/nop-ho-so/"]
+    urls.remove(PAGES["agency"])
+    for language in ("vi", "en"):
+        page = pages.new(language=language)
+        for url in urls:
+            assert page.goto(url).status == 200, url
+            assert_accessible(page)
+    assert pages.errors == []

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.portal.catalog_data import COMMUNE, build_catalog
+from motcua.catalog import demo
+from motcua.catalog.models import Agency
 
 from .conftest import PHONE, e2e
 
@@ -21,15 +22,8 @@ OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def seed():
-    """The demo catalog when it exists (it looks real), else the tests' small catalog."""
-    try:
-        from motcua.catalog import demo
-    except ImportError:
-        build_catalog()
-        return "1.001193", COMMUNE
+    """The demo catalog: it looks real."""
     demo.seed()
-    from motcua.catalog.models import Agency
-
     commune = Agency.objects.filter(level="commune", procedures__code="1.001193").first()
     return "1.001193", commune.code
 

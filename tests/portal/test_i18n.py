@@ -1,7 +1,11 @@
 """Vietnamese by default; English through Accept-Language, the language cookie or the switcher."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from .catalog_data import COMMUNE
 
@@ -32,6 +36,9 @@ def test_accept_language_english(client, catalog, url):
     assert "Public Service Portal" in html
     for text in ENGLISH[url]:
         assert text in html, text
+    # Catalog content stays Vietnamese and says so (procedure and agency names).
+    if "/thu-tuc/1" in url or "/co-quan/0" in url:
+        assert 'lang="vi"' in html.split("<main", 1)[1]
     # The switcher offers Vietnamese, labelled in Vietnamese.
     assert 'value="vi" lang="vi"' in html and "Tiếng Việt" in html
 
@@ -56,8 +63,53 @@ def test_switcher_sets_the_language_and_returns_to_the_page(client, catalog):
     assert "3 procedures found" in html
 
 
+def test_english_due_time_names_the_weekday_in_english(client, catalog, monkeypatch):
+    now = datetime(2026, 11, 30, 18, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    html = client.get("/thu-tuc/1.001193/", headers={"Accept-Language": "en"}).content.decode()
+    assert "17:00, Tuesday 01/12/2026" in html
+
+
 def test_english_404(client, catalog):
     response = client.get("/thu-tuc/9.999999/", headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
     assert "No procedure with code 9.999999." in response.content.decode()
+
+
+def _po_entries(text: str) -> list[tuple[str, list[str], bool]]:
+    """(msgid, msgstrs, fuzzy) for each entry of a .po file."""
+    entries = []
+    for block in text.split("\n\n"):
+        strings: dict[str, str] = {}
+        key = None
+        for line in block.splitlines():
+            if line.startswith(("msgid", "msgstr")):
+                key, _, rest = line.partition(" ")
+                strings[key] = rest[1:-1]
+            elif line.startswith('"') and key:
+                strings[key] += line[1:-1]
+        if strings.get("msgid"):
+            msgstrs = [value for name, value in strings.items() if name.startswith("msgstr")]
+            entries.append((strings["msgid"], msgstrs, "#, fuzzy" in block))
+    return entries
+
+
+def test_english_catalog_is_complete_and_compiled():
+    import gettext
+
+    locale_dir = settings.LOCALE_PATHS[0] / "en" / "LC_MESSAGES"
+    entries = _po_entries((locale_dir / "django.po").read_text(encoding="utf-8"))
+    assert len(entries) > 250
+    untranslated = [msgid for msgid, msgstrs, fuzzy in entries if fuzzy or not all(msgstrs)]
+    assert untranslated == []
+    with open(locale_dir / "django.mo", "rb") as compiled:
+        catalog = gettext.GNUTranslations(compiled)
+    # The .mo was compiled from this .po: every entry is in it, translated the same way.
+    for msgid, msgstrs, _fuzzy in entries:
+        if len(msgstrs) == 1:
+            assert catalog.gettext(_unescape(msgid)) == _unescape(msgstrs[0]), msgid
+
+
+def _unescape(text: str) -> str:
+    return text.replace('\\"', '"').replace("\\n", "\n")

@@ -15,7 +15,7 @@ from .catalog_data import COMMUNE, DEPARTMENT, PROVINCE
 
 pytestmark = pytest.mark.django_db
 
-TITLES = re.compile(r'<h3 class="card__title"><a href="[^"]+">([^<]+)</a></h3>')
+TITLES = re.compile(r'<h3 class="card__title"><a href="[^"]+"[^>]*>([^<]+)</a></h3>')
 
 
 def titles(response) -> list[str]:
@@ -40,6 +40,17 @@ def test_home_shows_search_and_sector_shortcuts(client, catalog):
     assert 'href="/thu-tuc/?sector=ho-tich"' in html
     assert re.search(r"Hộ tịch</span>\s*<span class=\"tile__meta\">4 thủ tục", html)
     assert "1800 1096" in html  # the footer hotline
+
+
+def test_home_sectors_in_vietnamese_alphabetical_order(client, catalog):
+    services.upsert_sector("dat-dai", "Đất đai", "Land")
+    services.import_procedure(
+        factories.procedure_data(code="1.012766", name="Đăng ký đất đai", sector="dat-dai")
+    )
+    html = page(client, "/").content.decode()
+    order = re.findall(r'<span class="tile__title">([^<]+)</span>', html)
+    # Đ sorts with D (code-point order would put it after X).
+    assert order == ["Chứng thực", "Đất đai", "Hộ tịch", "Xây dựng"]
 
 
 def test_home_empty_catalog(client, db):
@@ -176,11 +187,11 @@ def test_htmx_request_gets_only_the_results(client, catalog):
 def test_procedure_page_shows_every_public_part(client, catalog):
     html = page(client, "/thu-tuc/1.001193/").content.decode()
     for part in [
-        "<h1>Đăng ký khai sinh</h1>",
+        '<h1 lang="vi">Đăng ký khai sinh</h1>',
         "1.001193",
         "Hộ tịch",
         "Cấp Xã",
-        'href="/co-quan/000.00.31.H26/">UBND phường Phúc Yên',
+        'href="/co-quan/000.00.31.H26/" lang="vi">UBND phường Phúc Yên',
         "Người yêu cầu nộp hồ sơ; công chức tư pháp - hộ tịch kiểm tra và ghi sổ.",
         "Trực tiếp tại bộ phận một cửa",
         "Qua dịch vụ bưu chính công ích",
@@ -312,6 +323,14 @@ def test_agency_list(client, catalog):
     assert 'href="tel:02103846535"' in html
 
 
+def test_agency_list_goes_from_the_province_down(client, catalog):
+    assert titles(page(client, "/co-quan/")) == [
+        "UBND tỉnh Phú Thọ",
+        "Sở Xây dựng tỉnh Phú Thọ",
+        "UBND phường Phúc Yên",
+    ]
+
+
 def test_agency_list_level_filter(client, catalog):
     response = page(client, "/co-quan/", level="department")
     assert titles(response) == ["Sở Xây dựng tỉnh Phú Thọ"]
@@ -325,13 +344,13 @@ def test_agency_list_empty(client, db):
 def test_agency_page_shows_contacts_hours_parent_and_procedures(client, catalog):
     html = page(client, f"/co-quan/{COMMUNE}/").content.decode()
     for part in [
-        "<h1>UBND phường Phúc Yên</h1>",
+        '<h1 lang="vi">UBND phường Phúc Yên</h1>',
         COMMUNE,
         "Số 1 đường Hai Bà Trưng, phường Phúc Yên",
         'href="tel:02113869100"',
         "mailto:phucyen@phutho.gov.vn",
         "07:30–11:30, 13:30–17:00",
-        f'href="/co-quan/{PROVINCE}/">UBND tỉnh Phú Thọ',
+        f'href="/co-quan/{PROVINCE}/" lang="vi">UBND tỉnh Phú Thọ',
         "Thủ tục thực hiện (5)",
     ]:
         assert part in html, part
@@ -340,7 +359,7 @@ def test_agency_page_shows_contacts_hours_parent_and_procedures(client, catalog)
 
 def test_agency_page_lists_children_and_its_empty_state(client, catalog):
     html = page(client, f"/co-quan/{PROVINCE}/").content.decode()
-    assert f'href="/co-quan/{DEPARTMENT}/">Sở Xây dựng tỉnh Phú Thọ' in html
+    assert f'href="/co-quan/{DEPARTMENT}/" lang="vi">Sở Xây dựng tỉnh Phú Thọ' in html
     assert "Cơ quan này chưa có thủ tục nào được công bố." in html
 
 

@@ -3,6 +3,12 @@
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.text import fold
+
+# Django's Vietnamese date format mixes "Thứ 4" and "Thứ ba"; the calendar's admin already
+# names the days the official way (that list belongs in workdays.calendar).
+from motcua.workdays.admin import WEEKDAYS
+
 CHANNELS = {
     "counter": _("Trực tiếp tại bộ phận một cửa"),
     "online": _("Trực tuyến"),
@@ -16,6 +22,16 @@ def sector_name(sector) -> str:
     if get_language() == "en" and sector.name_en:
         return sector.name_en
     return sector.name
+
+
+def moment(value) -> str:
+    """A local date and time as on an appointment slip: "17:00, Thứ Tư 25/11/2026"."""
+    return f"{value:%H:%M}, {WEEKDAYS[value.weekday()]} {value:%d/%m/%Y}"
+
+
+def by_name(rows, name=lambda row: row.name) -> list:
+    """Alphabetical order for Vietnamese names (Đ with D, Ủ with U), not code-point order."""
+    return sorted(rows, key=lambda row: fold(name(row)))
 
 
 def money(amount: int | None) -> str:

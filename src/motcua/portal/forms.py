@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.models import Agency, Procedure
 
 from . import queries
-from .display import sector_name
+from .display import by_name, sector_name
 
 
 class ProcedureFilterForm(forms.Form):
@@ -27,10 +27,11 @@ class ProcedureFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector"].choices = [("", _("Tất cả lĩnh vực"))] + [
-            (s.code, sector_name(s)) for s in queries.sectors_with_procedures()
+            (s.code, sector_name(s))
+            for s in by_name(queries.sectors_with_procedures(), sector_name)
         ]
         self.fields["agency"].choices = [("", _("Tất cả cơ quan"))] + [
-            (a.code, a.name) for a in queries.implementing_agencies()
+            (a.code, a.name) for a in by_name(queries.implementing_agencies())
         ]
 
     def filters(self) -> dict[str, str]:

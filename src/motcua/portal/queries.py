@@ -1,6 +1,6 @@
 """Reads behind the public pages that the catalog's own queries do not already give."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from motcua.catalog.models import Agency, Procedure, Sector
 from motcua.catalog.queries import active_agencies, published_procedures
@@ -35,3 +35,20 @@ def procedures_of(agency: Agency) -> QuerySet[Procedure]:
         .prefetch_related("fees")
         .order_by("search_text", "code")
     )
+
+
+_LEVEL_RANK = Case(
+    *(
+        When(level=level, then=Value(rank))
+        for rank, level in enumerate(
+            [Agency.Level.MINISTRY, Agency.Level.PROVINCE, Agency.Level.DEPARTMENT]
+        )
+    ),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+def agencies_by_level(level: str | None = None) -> QuerySet[Agency]:
+    """Active agencies from the top down: ministries, the province, departments, communes."""
+    return active_agencies(level).order_by(_LEVEL_RANK, "name", "code")

@@ -16,6 +16,7 @@ from motcua.core.errors import ValidationFailed
 from motcua.workdays.deadlines import compute_due_at
 
 from . import queries
+from .display import by_name, sector_name
 from .forms import AgencyFilterForm, ProcedureFilterForm
 
 PAGE_SIZE = 20
@@ -38,7 +39,7 @@ def home(request):
         request,
         "portal/home.html",
         {
-            "sectors": queries.sectors_with_procedures(),
+            "sectors": by_name(queries.sectors_with_procedures(), sector_name),
             "procedure_count": catalog.published_procedures().count(),
         },
     )
@@ -137,7 +138,7 @@ def procedure_submit(request, code):
 def agency_list(request):
     form = AgencyFilterForm(request.GET)
     level = form.cleaned_data["level"] if form.is_valid() else ""
-    page = _page(request, catalog.active_agencies(level or None).order_by("level", "name"))
+    page = _page(request, queries.agencies_by_level(level or None))
     return render(request, "portal/agency_list.html", {"form": form, "page": page})
 
 

@@ -39,3 +39,8 @@ def applicant_kind_label(code):
 @register.filter
 def fee_total(procedure):
     return queries.fee_total(procedure)
+
+
+@register.filter
+def moment(value):
+    return display.moment(value)
