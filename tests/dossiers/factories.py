@@ -19,6 +19,9 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 _numbers = itertools.count(1)
 
+# The actions of a dossier's whole life through the inter-agency step and back.
+FULL_LIFE = ["submit", "receive", "forward", "transfer", "transfer", "finish", "return_result"]
+
 
 def local(year, month, day, hour=0, minute=0, second=0) -> datetime:
     return datetime(year, month, day, hour, minute, second, tzinfo=LOCAL_TZ)

@@ -9,7 +9,7 @@ from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierComponent, Event, Status, StoredFile
 from motcua.dossiers.services import perform
 
-from .factories import counter, local, submit, upload
+from .factories import FULL_LIFE, counter, local, submit, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -122,15 +122,7 @@ def test_full_life_with_inter_agency_transfer_and_back(w):
     assert d.status == Status.RETURNED
     assert d.finished_at == local(2026, 11, 17, 9)  # the end is the first of result/return
     actions = list(Event.objects.filter(dossier=d).values_list("action", flat=True))
-    assert actions == [
-        "submit",
-        "receive",
-        "forward",
-        "transfer",
-        "transfer",
-        "finish",
-        "return_result",
-    ]
+    assert actions == FULL_LIFE
     assert services.verify_chain(d.pk) == (True, "")
 
 

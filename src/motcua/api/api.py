@@ -65,11 +65,13 @@ def not_authenticated(request, exc):
 def _add_routers() -> None:
     from motcua.api.auth_api import router as auth_router
     from motcua.catalog.api import router as catalog_router
+    from motcua.dossiers.api import router as dossiers_router
     from motcua.payments.api import router as payments_router
     from motcua.workdays.api import router as workdays_router
 
     api.add_router("/auth", auth_router)
     api.add_router("", catalog_router)
+    api.add_router("", dossiers_router)
     api.add_router("", payments_router)
     api.add_router("/workdays", workdays_router)
 
