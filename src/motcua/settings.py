@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "motcua.payments",
     "motcua.dossiers",
     "motcua.portal",
+    "motcua.backoffice",
     "motcua.api",
 ]
 
