@@ -164,3 +164,12 @@ def test_error_logs_keep_the_path_but_not_the_query_string():
     assert entry["request"] == "GET /api/v1/lookup"
     assert entry["status_code"] == 500
     assert ID_NUMBER not in json.dumps(entry)
+
+
+@pytest.mark.django_db
+def test_request_id_from_the_proxy_is_kept_only_when_it_looks_like_one(client, request_log):
+    kept = client.get("/healthz", HTTP_X_REQUEST_ID="3f2a9c0e1b")
+    replaced = client.get("/healthz", HTTP_X_REQUEST_ID=f"so CCCD {ID_NUMBER}")
+    assert kept["X-Request-ID"] == "3f2a9c0e1b"
+    assert ID_NUMBER not in replaced["X-Request-ID"]
+    assert ID_NUMBER not in request_log.getvalue()

@@ -1,8 +1,11 @@
 import logging
+import re
 import time
 import uuid
 
 logger = logging.getLogger("motcua.request")
+# A request id from the proxy is kept only if it looks like one (it is echoed and logged).
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class RequestLogMiddleware:
@@ -15,7 +18,8 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        given = request.headers.get("X-Request-ID", "")
+        request.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
         started = time.perf_counter()
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
