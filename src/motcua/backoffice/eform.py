@@ -240,5 +240,5 @@ def shown_answers(schema: dict, ui: dict | None, form: dict) -> list[tuple[str, 
             shown.append((section.title, groups))
     extra = [(key, _display(value)) for key, value in form.items() if key not in known]
     if extra:
-        shown.append((_("Thông tin khác"), [("", extra)]))
+        shown.append((_("Nội dung ngoài tờ khai"), [("", extra)]))
     return shown
