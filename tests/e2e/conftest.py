@@ -5,7 +5,6 @@ thread with a running loop unless told it is safe (it is: the loop is idle while
 """
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -23,12 +22,8 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
-# Browser tests run when asked for (MOTCUA_E2E=1) and when Chromium is there.
-e2e = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(os.environ.get("MOTCUA_E2E") != "1", reason="set MOTCUA_E2E=1"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed"),
-]
+# tests/conftest.py skips `e2e` tests unless MOTCUA_E2E=1 (make test sets it with Chromium).
+e2e = [pytest.mark.e2e]
 
 
 @pytest.fixture(scope="session")

@@ -394,3 +394,30 @@ def test_pages_have_no_inline_styles_or_scripts(client, catalog, url):
     for script in re.findall(r"<script[^>]*>", html):
         assert "src=" in script
     assert html.count("<main") == 1 and 'class="skip-link" href="#noi-dung"' in html
+
+
+# -------------------------------------------------------------------------- query counts
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/thu-tuc/", "/thu-tuc/?q=ho+tich", "/thu-tuc/?sector=ho-tich", f"/co-quan/{COMMUNE}/"],
+)
+def test_page_queries_do_not_grow_with_the_catalog(client, catalog, url):
+    few = _queries(client, url)
+    for i in range(12):
+        services.import_procedure(
+            factories.procedure_data(
+                code=f"2.{800000 + i:06d}", name=f"Hộ tịch số {i:02d}", agencies=[COMMUNE]
+            )
+        )
+    assert _queries(client, url) == few
