@@ -257,6 +257,10 @@ class Procedure(TimeStamped):
         ordering = ["code", "-version"]
         verbose_name = _("thủ tục hành chính")
         verbose_name_plural = _("thủ tục hành chính")
+        indexes = [
+            # The public list: published rows in name order (search_text starts with the name).
+            models.Index(fields=["status", "search_text"], name="procedure_list_order"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="unique_procedure_version"),
             models.UniqueConstraint(

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -42,8 +43,18 @@ def _filtered(
     return rows
 
 
+_fold_cached = lru_cache(maxsize=4096)(fold)
+
+
+def _folded_name(search_text: str, code: str, sector_name: str, name: str) -> str:
+    """The folded name, cut from search_text (= fold(name code sector)) without folding again."""
+    suffix = f" {_fold_cached(code)} {_fold_cached(sector_name)}"
+    if search_text.endswith(suffix):
+        return search_text[: -len(suffix)]
+    return fold(name)
+
+
 def _rank(name: str, code: str, phrase: str, query_words: list[str], raw_query: str) -> tuple:
-    name = fold(name)
     if name.startswith(_GENERIC_PREFIX):
         name = name[len(_GENERIC_PREFIX) :]
     name_words = name.split()
@@ -103,16 +114,20 @@ def ranked_procedures(
         # search_text starts with the folded name: a diacritic-insensitive order by name.
         return rows.order_by("search_text", "code")
     # Narrow in the database (every word somewhere in the folded text), rank in Python on
-    # three columns: identical on SQLite and PostgreSQL, and cheap for thousands of rows.
+    # a few columns: identical on SQLite and PostgreSQL, and cheap for thousands of rows.
     candidates = rows
     for word in query_words:
         candidates = candidates.filter(search_text__contains=word)
     phrase = " ".join(query_words)
     ranked = sorted(
-        candidates.values_list("pk", "name", "code"),
-        key=lambda row: _rank(row[1], row[2], phrase, query_words, q),
+        (
+            (_rank(_folded_name(text, code, sector, name), code, phrase, query_words, q), pk)
+            for pk, name, code, text, sector in candidates.values_list(
+                "pk", "name", "code", "search_text", "sector__name"
+            )
+        ),
     )
-    return RankedProcedures(rows, [pk for pk, _, _ in ranked])
+    return RankedProcedures(rows, [pk for _, pk in ranked])
 
 
 def search_procedures(
