@@ -7,13 +7,14 @@ from uuid import UUID
 
 from django.http import HttpResponse
 from django.urls import reverse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from motcua.api.auth import api_auth
-from motcua.core.errors import NotFound
+from motcua.core.errors import NotFound, ValidationFailed
 from motcua.core.idempotency import idempotent
 
-from . import pdf, queries, services, vietqr
+from . import pdf, queries, reconciliation, services, vietqr
 from .models import Payment, Receipt
 from .plugins.registry import register
 
@@ -242,6 +243,61 @@ def notify(request):
 )
 def notify_gateway(request, gateway: str):
     return _notify(request, gateway)
+
+
+# Declared before /payments/{payment_id}, whose pattern would catch it.
+class ReconciliationQuery(Schema):
+    agency: str = Field(description="Code of the collecting agency.")
+    format: Literal["json", "csv"] = "json"
+
+
+class StatementLineOut(Schema):
+    line_no: int
+    booked_at: str
+    amount: int
+    transaction_id: str
+    description: str
+    bill_number: str
+    outcome: Literal["matched", "unconfirmed", "mismatched", "duplicate", "unmatched", "ignored"]
+    payment: str
+    payment_amount: int | None
+    receipt_number: str
+    note: str
+
+
+class ReconciliationOut(Schema):
+    agency: str
+    counts: dict[str, int]
+    lines: list[StatementLineOut]
+    errors: list[dict]
+    missing_from_statement: list[dict] = Field(
+        description="Payments the gateway reported paid that no statement line shows."
+    )
+    gateway_exceptions: list[dict] = Field(
+        description="Notifications not acted on: amount_mismatch, already_paid, unknown_bill."
+    )
+
+
+@router.post(
+    "/payments/reconciliation",
+    auth=api_auth,
+    response={200: ReconciliationOut, 401: Error, 403: Error, 404: Error, 422: Error},
+    url_name="payments_reconciliation",
+    summary="Match a bank statement (CSV) against the agency's payments",
+    description="Multipart field `file`: a UTF-8 CSV with columns for date, amount, "
+    "description and (optionally) transaction id, named in English or Vietnamese (Ngày, Số "
+    "tiền, Nội dung, Mã giao dịch). Changes nothing. `format=csv` gives the treasury export.",
+)
+def reconcile(request, params: Query[ReconciliationQuery], file: File[UploadedFile]):
+    agency = reconciliation.check_reader(request.auth, params.agency)
+    if file.size and file.size > reconciliation.MAX_BYTES:
+        raise ValidationFailed(fields={"file": ["Tệp sao kê vượt quá 5 MB."]})
+    report = reconciliation.reconcile(agency, file.read(reconciliation.MAX_BYTES + 1))
+    if params.format == "csv":
+        response = HttpResponse(report.to_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="doi-soat-{agency.code}.csv"'
+        return response
+    return report.as_dict()
 
 
 @router.get(
