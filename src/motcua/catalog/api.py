@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from motcua.api.auth_api import ErrorOut
 from motcua.api.pagination import Page, PageParams, paginate
 from motcua.core.errors import NotFound
 
@@ -235,7 +236,11 @@ def _published_or_404(code: str) -> Procedure:
     return procedure
 
 
-@router.get("/procedures", response=Page[ProcedureItem], summary="Search the procedure catalog")
+@router.get(
+    "/procedures",
+    response={200: Page[ProcedureItem], 422: ErrorOut},
+    summary="Search the procedure catalog",
+)
 def list_procedures(request, filters: Query[ProcedureFilters], page: Query[PageParams]):
     """Published procedures, most relevant first when `q` is given, else by name."""
     rows = queries.ranked_procedures(
@@ -252,7 +257,11 @@ def list_procedures(request, filters: Query[ProcedureFilters], page: Query[PageP
     return result
 
 
-@router.get("/procedures/{code}", response=ProcedureDetail, summary="One published procedure")
+@router.get(
+    "/procedures/{code}",
+    response={200: ProcedureDetail, 404: ErrorOut},
+    summary="One published procedure",
+)
 def get_procedure(request, code: str):
     return _procedure_detail(request, _published_or_404(code))
 
@@ -275,7 +284,7 @@ def _image(content_type: str) -> dict:
 @router.get(
     "/procedures/{code}/qr.svg",
     summary="QR code (SVG) opening the procedure's online submission page",
-    response={200: None},
+    response={200: None, 404: ErrorOut},
     openapi_extra=_image("image/svg+xml"),
 )
 def procedure_qr_svg(request, code: str):
@@ -285,7 +294,7 @@ def procedure_qr_svg(request, code: str):
 @router.get(
     "/procedures/{code}/qr.png",
     summary="QR code (PNG) opening the procedure's online submission page",
-    response={200: None},
+    response={200: None, 404: ErrorOut},
     openapi_extra=_image("image/png"),
 )
 def procedure_qr_png(request, code: str):
@@ -312,12 +321,14 @@ def _agency_item(a: Agency) -> dict:
     }
 
 
-@router.get("/agencies", response=Page[AgencyItem], summary="Agencies, by code")
+@router.get(
+    "/agencies", response={200: Page[AgencyItem], 422: ErrorOut}, summary="Agencies, by code"
+)
 def list_agencies(request, filters: Query[AgencyFilters], page: Query[PageParams]):
     return paginate(queries.active_agencies(filters.level), page, _agency_item)
 
 
-@router.get("/agencies/{code}", response=AgencyDetail, summary="One agency")
+@router.get("/agencies/{code}", response={200: AgencyDetail, 404: ErrorOut}, summary="One agency")
 def get_agency(request, code: str):
     agency = queries.active_agencies().filter(code=code).first()
     if agency is None:
