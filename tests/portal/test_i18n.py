@@ -91,7 +91,8 @@ def _po_entries(text: str) -> list[tuple[str, list[str], bool]]:
                 strings[key] += line[1:-1]
         if strings.get("msgid"):
             msgstrs = [value for name, value in strings.items() if name.startswith("msgstr")]
-            entries.append((strings["msgid"], msgstrs, "#, fuzzy" in block))
+            flags = [line for line in block.splitlines() if line.startswith("#,")]
+            entries.append((strings["msgid"], msgstrs, any("fuzzy" in line for line in flags)))
     return entries
 
 
