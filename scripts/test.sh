@@ -22,7 +22,9 @@ run_pytest() {  # label, then pytest arguments
   local label=$1 rc=0
   shift
   echo "== tests on $label"
-  MOTCUA_VAR_DIR="$scratch/$label" "$PY" -m pytest -n 2 --dist loadfile "$@" || rc=$?
+  # xdist's default `--dist load` keeps pytest-django's order on each worker: the tests
+  # that empty the tables (transactional ones) after all the others.
+  MOTCUA_VAR_DIR="$scratch/$label" "$PY" -m pytest -n 2 "$@" || rc=$?
   if [ "$rc" -eq 5 ]; then
     # pytest's "no tests collected": a suite that ran nothing has not passed.
     echo "no tests were collected on $label: failing" >&2

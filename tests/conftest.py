@@ -5,7 +5,29 @@ import pytest
 E2E_ENABLED = os.environ.get("MOTCUA_E2E") == "1"
 
 
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
+
+
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        _restore_data_after_flush(item)
+    _skip_browser_tests_unless_enabled(items)
+
+
+def _restore_data_after_flush(item):
+    """A transactional test (threads, a live server) ends by emptying every table, including
+    the rows data migrations put there (announced holiday overrides…); with a serialized
+    rollback the next such test gets them back. Plain tests run before transactional ones
+    on each worker (pytest-django's order, kept by xdist's default `--dist load`)."""
+    marker = item.get_closest_marker("django_db")
+    kwargs = dict(marker.kwargs) if marker else {}
+    transactional = kwargs.get("transaction") or TRANSACTIONAL_FIXTURES & set(item.fixturenames)
+    if transactional and not kwargs.get("serialized_rollback"):
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+def _skip_browser_tests_unless_enabled(items):
     """Browser tests run only when MOTCUA_E2E=1 (scripts/test.sh sets it when Debian's
     Chromium is at /usr/bin/chromium); otherwise they are skipped with the reason shown."""
     if E2E_ENABLED:

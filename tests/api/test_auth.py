@@ -142,6 +142,7 @@ def test_no_credentials_is_401_not_authenticated(client):
     response = client.get(ME_URL)
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
+    assert response["WWW-Authenticate"] == 'Bearer realm="motcua"'
 
 
 @pytest.mark.parametrize("header", ["Bearer mct_not-a-real-token", "Bearer ", "Basic dXNlcjpwYXNz"])

@@ -32,6 +32,8 @@ def domain_error(request, exc: DomainError):
     )
     if getattr(exc, "retry_after", None):
         response["Retry-After"] = str(exc.retry_after)
+    if exc.status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="motcua"'  # RFC 6750
     return response
 
 
@@ -57,9 +59,11 @@ def not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def not_authenticated(request, exc):
-    return api.create_response(
+    response = api.create_response(
         request, error_body("not_authenticated", "Cần đăng nhập."), status=401
     )
+    response["WWW-Authenticate"] = 'Bearer realm="motcua"'
+    return response
 
 
 def _add_routers() -> None:
