@@ -268,3 +268,22 @@ def test_load_administrative_units_rejects_unknown_province():
     with pytest.raises(ValidationFailed) as exc_info:
         services.load_administrative_units(["99"])
     assert "province_codes" in _fields(exc_info)
+
+
+def test_import_racing_another_import_of_the_same_code(base, monkeypatch):
+    """The other transaction committed version 1 between our read and our insert."""
+    services.import_procedure(factories.procedure_data())
+    real = services._latest_version
+    calls = []
+
+    def stale_then_real(code, **kwargs):
+        calls.append(code)
+        return None if len(calls) == 1 else real(code, **kwargs)
+
+    monkeypatch.setattr(services, "_latest_version", stale_then_real)
+    again = services.import_procedure(
+        factories.procedure_data(result_type="Giấy khai sinh bản sao")
+    )
+    assert len(calls) == 2
+    assert (again.version, again.result_type) == (2, "Giấy khai sinh bản sao")
+    assert Procedure.objects.filter(code="1.001193").count() == 2

@@ -12,7 +12,7 @@ from typing import Any
 
 import jsonschema
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -443,7 +443,23 @@ def _supersede_published(code: str, keep: Procedure) -> None:
         old.save(update_fields=["status", "updated_at"])
 
 
-@transaction.atomic
+def _retrying_once(change):
+    """Run `change` in a savepoint; if another transaction created the same version first
+    (unique code+version), run it again against what that one committed."""
+
+    def run(data: dict, *, actor=None) -> Procedure:
+        try:
+            with transaction.atomic():
+                return change(data, actor=actor)
+        except IntegrityError:
+            with transaction.atomic():
+                return change(data, actor=actor)
+
+    run.__doc__ = change.__doc__
+    return run
+
+
+@_retrying_once
 def import_procedure(data: dict, *, actor=None) -> Procedure:
     """Create or update a procedure from the catalog dict and publish it.
 
@@ -506,7 +522,7 @@ def revise_procedure(procedure: Procedure, changes: dict, actor=None) -> Procedu
     return revised
 
 
-@transaction.atomic
+@_retrying_once
 def create_draft(data: dict, *, actor=None) -> Procedure:
     """A new procedure, or a new draft version of an existing one, not yet public."""
     code = data.get("code") if isinstance(data, dict) else None
