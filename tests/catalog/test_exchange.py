@@ -195,3 +195,29 @@ def test_commands(catalog, tmp_path):
     assert "procedures, dòng 2, code" in err.getvalue()
     with pytest.raises(CommandError):
         call_command("export_catalog", "--output", str(tmp_path / "x.txt"), stdout=io.StringIO())
+
+
+@pytest.fixture
+def demo_catalog():
+    from motcua.catalog import demo
+
+    agencies = demo.load("agencies")
+    services.load_administrative_units([agencies["province"]])
+    for agency in agencies["agencies"]:
+        services.upsert_agency(demo.public(agency))
+    catalog = demo.load("procedures")
+    for sector in catalog["sectors"]:
+        services.upsert_sector(sector["code"], sector["name"], sector.get("name_en", ""))
+    for procedure in catalog["procedures"]:
+        services.import_procedure(demo.public(procedure))
+    return catalog
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_demo_catalog_round_trip(demo_catalog, fmt):
+    before = _state()
+    report = exchange.import_catalog(exchange.export_catalog(fmt), fmt)
+    assert report.ok, [str(e) for e in report.errors[:5]]
+    assert (report.created, report.updated) == (0, 0)
+    assert report.unchanged >= len(demo_catalog["procedures"])
+    assert _state() == before
