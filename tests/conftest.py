@@ -59,3 +59,14 @@ def _rate_limit_clock(monkeypatch):
     """Rate-limit windows are aligned on the clock: a test that crossed a window boundary
     would see its counts reset. Tests run at one fixed instant (a test may move it)."""
     monkeypatch.setattr("motcua.core.ratelimit._clock", lambda: 1_800_000_030.0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_calendar():
+    """The calendar keeps the override table in a short-lived per-process cache; a rolled
+    back or flushed test leaves it stale, so every test starts from the table."""
+    from motcua.workdays.calendar import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()
