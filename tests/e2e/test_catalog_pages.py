@@ -159,3 +159,15 @@ def test_demo_catalog_pages_have_no_axe_violations(pages, transactional_db):
             assert page.goto(url).status == 200, url
             assert_accessible(page)
     assert pages.errors == []
+
+
+def test_printed_procedure_page_puts_a_large_qr_code_first(pages, catalog):
+    page = pages.new()
+    page.goto(PAGES["procedure"])
+    page.emulate_media(media="print")
+    assert not page.locator(".site-nav").is_visible()
+    assert not page.locator(".submit-box .button").is_visible()
+    qr = page.get_by_alt_text("Mã QR mở trang nộp hồ sơ thủ tục 1.001193").bounding_box()
+    first_section = page.locator("#thong-tin-chung").bounding_box()
+    assert qr["width"] >= 200  # 55 mm at 96 dpi is about 208 px
+    assert qr["y"] < first_section["y"]

@@ -421,3 +421,24 @@ def test_page_queries_do_not_grow_with_the_catalog(client, catalog, url):
             )
         )
     assert _queries(client, url) == few
+
+
+def test_procedure_page_with_only_the_required_parts(client, catalog):
+    """A sparse catalog entry still renders, saying what is missing instead of blank space."""
+    services.import_procedure(
+        {
+            "code": "2.002222",
+            "name": "Thủ tục chỉ có phần bắt buộc",
+            "sector": "ho-tich",
+            "level": "commune",
+            "agencies": [COMMUNE],
+            "processing_time": {"value": 5, "unit": "working_days"},
+        }
+    )
+    html = page(client, "/thu-tuc/2.002222/").content.decode()
+    assert "5 ngày làm việc" in html
+    assert "Không thu phí, lệ phí." in html
+    assert "Yêu cầu, điều kiện</h2>\n      <p>Không có</p>" in html
+    assert "<table" not in html
+    submit = page(client, "/thu-tuc/2.002222/nop-ho-so/").content.decode()
+    assert "Thủ tục này chưa tiếp nhận hồ sơ trực tuyến." in submit
