@@ -221,3 +221,13 @@ def test_demo_catalog_round_trip(demo_catalog, fmt):
     assert (report.created, report.updated) == (0, 0)
     assert report.unchanged >= len(demo_catalog["procedures"])
     assert _state() == before
+
+
+def test_text_that_looks_like_a_formula_stays_text(catalog):
+    services.import_procedure({"code": "1.001193", "result_type": '=HYPERLINK("x")'})
+    content = exchange.export_catalog("xlsx")
+    sheet = load_workbook(io.BytesIO(content))["procedures"]
+    column = [c.value for c in sheet[1]].index("result_type")
+    cells = [row[column] for row in sheet.iter_rows(min_row=2)]
+    assert all(cell.data_type == "s" for cell in cells)
+    assert exchange.import_catalog(content, "xlsx").unchanged >= 2

@@ -200,6 +200,11 @@ def export_catalog(fmt: str, procedures=None) -> bytes:
         sheet = workbook.create_sheet(title)
         for values in _sheet_rows(columns, sheet_records):
             sheet.append(values)
+        for row in sheet.iter_rows():
+            for cell in row:
+                # Text is text: "=..." must not become a formula when the sheet is opened.
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
         sheet.freeze_panes = "B2"
     out = io.BytesIO()
     workbook.save(out)
