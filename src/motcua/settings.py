@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.payments",
     "motcua.dossiers",
+    "motcua.integrations",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -274,4 +275,20 @@ PAYMENT_EXPIRES_MINUTES = env_int(
 )
 MAX_UPLOAD_MB = env_int(
     "MAX_UPLOAD_MB", 20, "Largest file a user may upload, in megabytes (larger: 413)."
+)
+
+# Notifications to applicants (motcua.integrations): e-mail through Django's mail backend,
+# SMS through the sender plugin SMS_SENDER names.
+EMAIL_HOST = env("EMAIL_HOST", "localhost", "SMTP server that sends the e-mail notifications.")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, "Port of the SMTP server.")
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "", "User name on the SMTP server (empty: none).")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "", "Password on the SMTP server.")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False, "Use STARTTLS with the SMTP server.")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", "no-reply@localhost", "Sender address of the e-mail notifications."
+)
+SMS_SENDER = env(
+    "SMS_SENDER",
+    "log",
+    "SMS gateway plugin for notifications (log: writes a masked line to the log, sends nothing).",
 )

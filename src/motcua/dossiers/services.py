@@ -26,6 +26,7 @@ from django.utils.dateparse import parse_datetime
 
 from motcua.catalog.models import Agency, OfficerRole, Procedure, Step
 from motcua.core.errors import ActionNotAllowed, Forbidden, NotFound, ValidationFailed
+from motcua.integrations.notifications import notify_status_change
 from motcua.workdays.deadlines import (
     add_working_time,
     compute_due_at,
@@ -203,6 +204,7 @@ def append_event(
     )
     event.hash = event.compute_hash()
     event.save()
+    notify_status_change(event)
     return event
 
 

@@ -1,0 +1,17 @@
+from importlib import import_module
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+# The SMS senders shipped with motcua; each registers itself on import.
+BUILTIN_SMS_SENDERS = ("log",)
+
+
+class IntegrationsConfig(AppConfig):
+    name = "motcua.integrations"
+    label = "integrations"
+    verbose_name = _("Thông báo và kết nối")
+
+    def ready(self) -> None:
+        for name in BUILTIN_SMS_SENDERS:
+            import_module(f"motcua.integrations.sms.contrib.{name}.plugin")

@@ -1,0 +1,1 @@
+"""The development SMS sender: writes a masked line to the log and sends nothing."""
