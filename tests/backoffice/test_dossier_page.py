@@ -219,3 +219,13 @@ def test_finish_with_a_result_file_then_return_it(as_user, w, received):
 def test_an_unknown_action_is_404(as_user, w, received):
     response = act(as_user(w.reception), received, "explode", {})
     assert response.status_code == 404
+
+
+def test_the_slip_links_open_with_the_officers_session(as_user, w, received):
+    client = as_user(w.reception)
+    html = page(client, received)
+    url = re.search(r'href="(/api/v1/dossiers/[^"]+/forms/mau-01\.pdf)"', html).group(1)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert as_user(w.outsider).get(url).status_code == 404

@@ -86,10 +86,11 @@ def layout(schema: dict, ui: dict | None) -> list[Section]:
             plan.append((str(item.get("title") or ""), keys))
     rest = [k for k in _ordered_keys(schema, ui.get("order")) if k not in placed]
     if rest:
-        plan.append(("" if plan else _("Tờ khai"), rest))
+        # Without a layout the whole form is one untitled section.
+        plan.append((_("Thông tin khác") if plan else "", rest))
     sections = []
     for title, keys in plan:
-        section = Section(title or _("Thông tin khác"))
+        section = Section(title)
         loose = Group("")
         for key in keys:
             sub = props[key]
@@ -156,7 +157,7 @@ def form_field(leaf: Leaf) -> forms.Field:
         return forms.EmailField(max_length=s.get("maxLength"), **common)
     if kind == "string":
         limit = s.get("maxLength")
-        widget = forms.Textarea(attrs={"rows": 3}) if (limit or 1000) > 300 else None
+        widget = forms.Textarea(attrs={"rows": 3}) if limit and limit > 300 else None
         return forms.CharField(
             max_length=limit, min_length=s.get("minLength"), widget=widget, **common
         )

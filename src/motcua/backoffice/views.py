@@ -148,6 +148,8 @@ def _render_dossier(request, dossier, *, bound=None, status=200):
             action_forms.append((action, bound))
         else:
             action_forms.append((action, form_class(dossier=dossier, user=user, prefix=action)))
+    # The dossier's way forward first, refusing and stopping last.
+    action_forms.sort(key=lambda pair: pair[1].danger)
     components = list(dossier.components.select_related("file", "spec"))
     context = {
         "dossier": dossier,
@@ -161,7 +163,7 @@ def _render_dossier(request, dossier, *, bound=None, status=200):
         "visits": [display.visit(v) for v in step_visits(dossier, events, now)],
         "slips": display.slips(dossier, events),
         "action_forms": action_forms,
-        "fees_due": services.fees_due(dossier),
+        "fees_due": display.money(services.fees_due(dossier)),
     }
     return render(request, "backoffice/dossier.html", context, status=status)
 
