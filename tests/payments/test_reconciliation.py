@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from motcua.payments import reconciliation, services
+from motcua.payments.models import Receipt
 from motcua.payments.plugins.base import sign
 
 from . import factories as f
@@ -136,3 +137,30 @@ def test_unreadable_statements_are_422(w, content, problem):
 )
 def test_amounts_as_banks_print_them(raw, amount):
     assert reconciliation._parse_amount(raw) == amount
+
+
+def test_daily_collection_report(w):
+    first = _paid(w, copies=1, transaction_id="FT-D1")
+    _paid(w, copies=2, transaction_id="FT-D2")
+    counter = f.at_counter(w, copies=1)
+    services.start_payment(counter.code, w.reception, method="cash")
+    services.cancel_receipt(first.receipt.pk, w.reception, "Lập nhầm")
+    services.refund(
+        Receipt.objects.get(payment__transaction_id="FT-D2").pk,
+        w.reception,
+        amount=8000,
+        reason="Nộp thừa",
+    )
+    response = client_for(w.reception).get(f"/api/v1/payments/collections?agency={f.HOME}")
+    assert response.status_code == 200, response.content
+    report = response.json()
+    assert report["by_method"] == [
+        {"method": "cash", "count": 1, "amount": 10000},
+        {"method": "vietqr", "count": 1, "amount": 16000},
+    ]
+    assert (report["collected"], report["refunded"], report["net"]) == (26000, 8000, 18000)
+    assert [r["status"] for r in report["receipts"]] == ["cancelled", "issued", "issued"]
+    assert (
+        client_for(w.citizen).get(f"/api/v1/payments/collections?agency={f.HOME}").status_code
+        == 403
+    )

@@ -1,12 +1,14 @@
 """Payments API (api.md, "Payments"): pay what a dossier owes, the gateways' notifications,
 payments and their electronic receipts."""
 
+from datetime import date as date_type
 from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -243,6 +245,49 @@ def notify(request):
 )
 def notify_gateway(request, gateway: str):
     return _notify(request, gateway)
+
+
+class CollectionQuery(Schema):
+    agency: str = Field(description="Code of the collecting agency.")
+    date: date_type | None = Field(None, description="Local date; today when left out.")
+
+
+class CollectionMethodOut(Schema):
+    method: Literal["vietqr", "cash", "card"]
+    count: int
+    amount: int
+
+
+class CollectionReceiptOut(Schema):
+    number: str
+    dossier: str
+    payer_name: str
+    amount: int
+    method: Literal["vietqr", "cash", "card"]
+    status: Literal["issued", "cancelled"]
+    issued_at: datetime
+
+
+class CollectionOut(Schema):
+    agency: str
+    date: str
+    collected: int = Field(description="Receipts issued that day, cancelled ones excluded.")
+    refunded: int
+    net: int
+    by_method: list[CollectionMethodOut]
+    receipts: list[CollectionReceiptOut]
+
+
+@router.get(
+    "/payments/collections",
+    auth=api_auth,
+    response={200: CollectionOut, 401: Error, 403: Error, 404: Error},
+    url_name="payments_collections",
+    summary="Daily collection report of an agency",
+)
+def collections(request, params: Query[CollectionQuery]):
+    agency = reconciliation.check_reader(request.auth, params.agency)
+    return queries.daily_collection(agency, params.date or timezone.localdate())
 
 
 # Declared before /payments/{payment_id}, whose pattern would catch it.

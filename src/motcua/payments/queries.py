@@ -10,7 +10,7 @@ from motcua.core.errors import NotFound
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.queries import can_see, dossier_for
 
-from .models import CollectionAccount, Payment, Receipt
+from .models import CollectionAccount, Payment, Receipt, Refund
 
 _PAYMENT_RELATED = ("dossier", "dossier__agency", "dossier__procedure", "receipt")
 
@@ -71,3 +71,49 @@ def receipt_by_id(user, receipt_id: int) -> Receipt:
 
 def collection_account(agency_id: int) -> CollectionAccount | None:
     return CollectionAccount.objects.filter(agency_id=agency_id).first()
+
+
+def daily_collection(agency, day) -> dict:
+    """What an agency collected on a local day: receipts by method, cancellations, refunds."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    start = timezone.make_aware(datetime.combine(day, time()))
+    end = start + timedelta(days=1)
+    receipts = list(
+        Receipt.objects.filter(agency=agency, issued_at__gte=start, issued_at__lt=end)
+        .select_related("payment")
+        .order_by("year", "number")
+    )
+    by_method: dict[str, dict] = {}
+    for receipt in receipts:
+        if receipt.status == Receipt.Status.ISSUED:
+            row = by_method.setdefault(receipt.payment.method, {"count": 0, "amount": 0})
+            row["count"] += 1
+            row["amount"] += receipt.amount
+    refunds = Refund.objects.filter(
+        receipt__agency=agency, refunded_at__gte=start, refunded_at__lt=end
+    )
+    refunded = sum(refund.amount for refund in refunds)
+    collected = sum(row["amount"] for row in by_method.values())
+    return {
+        "agency": agency.code,
+        "date": day.isoformat(),
+        "collected": collected,
+        "refunded": refunded,
+        "net": collected - refunded,
+        "by_method": [{"method": method, **row} for method, row in sorted(by_method.items())],
+        "receipts": [
+            {
+                "number": receipt.display_number,
+                "dossier": receipt.payment.bill_number,
+                "payer_name": receipt.payer_name,
+                "amount": receipt.amount,
+                "method": receipt.payment.method,
+                "status": receipt.status,
+                "issued_at": timezone.localtime(receipt.issued_at),
+            }
+            for receipt in receipts
+        ],
+    }
