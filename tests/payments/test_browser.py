@@ -46,7 +46,7 @@ def test_citizen_pays_with_the_demo_gateway(pages, live_server):  # noqa: F811
 
     qr = page.get_by_role("img", name=re.compile("Mã VietQR"))
     expect(qr).to_be_visible()
-    assert qr.evaluate("img => img.naturalWidth") > 0  # the SVG loaded
+    assert qr.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0  # SVG loaded
     expect(page.get_by_text("113000123456")).to_be_visible()
 
     page.get_by_role("button", name="Xác nhận đã chuyển khoản (thử nghiệm)").click()
