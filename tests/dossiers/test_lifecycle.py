@@ -108,7 +108,7 @@ def test_full_life_with_inter_agency_transfer_and_back(w):
     with pytest.raises(ActionNotAllowed):
         perform(d.code, "transfer", w.specialist, now=MON.replace(hour=15))
     d = perform(d.code, "transfer", w.partner_specialist, now=MON.replace(hour=16))
-    assert (d.current_step, d.current_agency) == (w.steps[3], w.home)
+    assert (d.current_step, d.current_agency, d.acting_agency_id) == (w.steps[3], None, w.home.pk)
     result = upload(w.leader)
     d = perform(
         d.code, "finish", w.leader, now=local(2026, 11, 17, 9), result_file_id=str(result.pk)

@@ -4,13 +4,14 @@ queries. A dossier the caller may not see is 404 on every route, never 403."""
 from datetime import datetime
 from typing import Any, Literal
 
+from django.conf import settings
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from motcua.api.auth import api_auth
 from motcua.api.auth_api import ErrorOut
-from motcua.api.pagination import Page, PageParams, paginate
+from motcua.api.pagination import Page, PageParams
 from motcua.core.errors import NotFound
 from motcua.core.idempotency import idempotent
 from motcua.core.ratelimit import check_rate
@@ -247,19 +248,24 @@ def _step_ref(d: Dossier) -> dict | None:
     return {"id": step.pk, "name": step.name, "role": step.role, "agency": agency.code}
 
 
-def dossier_out(d: Dossier, user, now: datetime | None = None) -> dict:
+def dossier_out(d: Dossier, user, now: datetime | None = None, *, fresh=False) -> dict:
+    """`fresh`: just created, so no payments yet (saves a query on the hot path)."""
     now = now or timezone.now()
     components = d.components.select_related("file").order_by("id")
-    payments = [
-        {
-            "amount": p.get("amount", 0),
-            "receipt_number": p.get("receipt_number", ""),
-            "at": local(at),
-        }
-        for at, p in Event.objects.filter(dossier=d, action="record_payment")
-        .order_by("seq")
-        .values_list("at", "payload")
-    ]
+    payments = (
+        []
+        if fresh
+        else [
+            {
+                "amount": p.get("amount", 0),
+                "receipt_number": p.get("receipt_number", ""),
+                "at": local(at),
+            }
+            for at, p in Event.objects.filter(dossier=d, action="record_payment")
+            .order_by("seq")
+            .values_list("at", "payload")
+        ]
+    )
     result = None
     if d.status in (Status.RESULT_READY, Status.RETURNED):
         result = {
@@ -334,10 +340,6 @@ def dossier_item(d: Dossier, now: datetime) -> dict:
     }
 
 
-def _reload(code: str, user) -> Dossier:
-    return queries.dossier_for(user, code)
-
-
 # ----------------------------------------------------------------------------------- routes
 
 
@@ -392,7 +394,7 @@ def create_dossier(request, payload: DossierIn):
                 helper=data.get("helper"),
                 channel=payload.channel,
             )
-        return 201, dossier_out(_reload(dossier.code, request.auth), request.auth)
+        return 201, dossier_out(dossier, request.auth, fresh=True)
 
     return idempotent(request, "dossiers", create)
 
@@ -410,9 +412,22 @@ def list_dossiers(
     procedure: str | None = None,
     overdue: bool | None = None,
 ):
-    rows = queries.inbox(request.auth, status=status, procedure=procedure, overdue=overdue)
+    size = min(params.page_size, settings.API_PAGE_SIZE_MAX)
+    rows, total = queries.inbox_page(
+        request.auth,
+        page=params.page,
+        size=size,
+        status=status,
+        procedure=procedure,
+        overdue=overdue,
+    )
     now = timezone.now()
-    return paginate(rows, params, lambda d: dossier_item(d, now))
+    return {
+        "items": [dossier_item(d, now) for d in rows],
+        "total": total,
+        "page": params.page,
+        "page_size": size,
+    }
 
 
 @router.get(

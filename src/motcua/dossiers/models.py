@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Agency, ComponentSpec, Procedure, Step
@@ -129,7 +130,8 @@ class Dossier(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Agency of the current step (another agency's during liên thông).",
+        help_text="Another agency whose step holds the dossier (liên thông); empty while "
+        "the receiving agency holds it.",
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -167,9 +169,22 @@ class Dossier(models.Model):
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
         indexes = [
-            models.Index(fields=["agency", "-submitted_at"], name="dossier_agency_inbox"),
-            models.Index(fields=["current_agency", "-submitted_at"], name="dossier_step_inbox"),
-            models.Index(fields=["applicant_user", "-submitted_at"], name="dossier_applicant"),
+            # Inbox pages in submission order, one index per part of what a caller sees
+            # (queries.inbox_page).
+            models.Index(fields=["agency", "-submitted_at", "-id"], name="dossier_agency_inbox"),
+            # Partial: most rows have neither (received and held at home; counter applicants
+            # without an account), and SQLite's planner skips an index full of NULLs.
+            models.Index(
+                fields=["current_agency", "-submitted_at", "-id"],
+                name="dossier_step_inbox",
+                condition=Q(current_agency__isnull=False),
+            ),
+            models.Index(
+                fields=["applicant_user", "-submitted_at", "-id"],
+                name="dossier_applicant",
+                condition=Q(applicant_user__isnull=False),
+            ),
+            models.Index(fields=["agency", "status"], name="dossier_agency_status"),
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
         ]
 

@@ -180,6 +180,7 @@ def append_event(
     note: str = "",
     payload: dict | None = None,
     documents: list[str] | None = None,
+    first: bool = False,
 ) -> Event:
     """Append to the dossier's chain. The caller holds the dossier's row lock (or has just
     created it), so the previous event cannot change under us."""
@@ -537,6 +538,7 @@ def submit_online(
             errors.add("applicant.kind", "Thủ tục không dành cho loại người nộp này.")
         helper_snapshot = clean_helper(helper, errors)
         errors.raise_if_any()
+        due_at = None if draft else _due_at(procedure_obj, agency_obj, now)
         dossier = Dossier.objects.create(
             procedure=procedure_obj,
             agency=agency_obj,
@@ -546,33 +548,27 @@ def submit_online(
             applicant_id_number=snapshot.get("id_number") or snapshot.get("tax_code", ""),
             helper=helper_snapshot,
             form=form if isinstance(form, dict) else {},
-            status=Status.DRAFT,
+            status=Status.DRAFT if draft else Status.SUBMITTED,
+            submitted_at=None if draft else now,
+            due_at=due_at,
             created_at=now,
             updated_at=now,
         )
         _attach(dossier, given, now)
         if not draft:
-            _submit(dossier, applicant_user, now, from_status="")
+            append_event(
+                dossier,
+                at=now,
+                actor=applicant_user,
+                role=APPLICANT,
+                action="submit",
+                from_status="",
+                from_step_id=None,
+                payload={"channel": channel, "due_at": due_at},
+                first=True,
+            )
+            _assign_code(dossier, now)
     return dossier
-
-
-def _submit(dossier: Dossier, actor, now: datetime, *, from_status: str) -> None:
-    dossier.status = Status.SUBMITTED
-    dossier.submitted_at = now
-    dossier.due_at = _due_at(dossier.procedure, dossier.agency, now)
-    dossier.updated_at = now
-    dossier.save()
-    append_event(
-        dossier,
-        at=now,
-        actor=actor,
-        role=APPLICANT,
-        action="submit",
-        from_status=from_status,
-        from_step_id=None,
-        payload={"channel": dossier.channel, "due_at": dossier.due_at},
-    )
-    _assign_code(dossier, now)
 
 
 def _first_step(procedure: Procedure) -> Step | None:
@@ -622,7 +618,7 @@ def receive_at_counter(
             form=form,
             status=Status.PROCESSING,
             current_step=first,
-            current_agency_id=_step_agency_id_for(agency_obj, first),
+            current_agency_id=_holder(agency_obj.pk, first),
             submitted_at=now,
             received_at=now,
             due_at=_due_at(procedure_obj, agency_obj, now),
@@ -640,13 +636,18 @@ def receive_at_counter(
             from_step_id=None,
             payload={"channel": channel, "due_at": dossier.due_at},
             documents=["mau-01"],
+            first=True,
         )
         _assign_code(dossier, now)
     return dossier
 
 
-def _step_agency_id_for(agency: Agency, step: Step | None) -> int:
-    return (step.agency_id if step and step.agency_id else None) or agency.pk
+def _holder(receiving_agency_id: int, step: Step | None) -> int | None:
+    """`Dossier.current_agency`: the other agency whose step holds the dossier (liên thông),
+    None while the receiving agency holds it (so the inbox index stays small)."""
+    if step is not None and step.agency_id and step.agency_id != receiving_agency_id:
+        return step.agency_id
+    return None
 
 
 # -------------------------------------------------------------------------------- actions
@@ -757,7 +758,7 @@ def _h_submit(d, actor, now, args):
 def _h_receive(d, actor, now, args):
     first = _first_step(d.procedure)
     d.current_step = first
-    d.current_agency_id = _step_agency_id(d, first)
+    d.current_agency_id = _holder(d.agency_id, first)
     d.received_at = now
     d.assignee = _assignee(args, d, first)
     return _note(args), {}, ["mau-01"]
@@ -885,7 +886,7 @@ def _move(d, actor, now, args, action):
     else:
         target = candidates[0]
     d.current_step = target
-    d.current_agency_id = _step_agency_id(d, target)
+    d.current_agency_id = _holder(d.agency_id, target)
     d.assignee = _assignee(args, d, target)
     payload = {"to_step": target.pk, "to_agency": _agency_code(d, target)}
     return _note(args), payload, []
