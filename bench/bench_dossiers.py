@@ -146,6 +146,7 @@ def fill_inbox(rows: int) -> None:
                 code=f"{agency.code}-{at:%y%m%d}-B{i:07d}",
                 procedure=procedure,
                 agency=agency,
+                current_agency=agency,
                 channel="online",
                 applicant={"kind": "citizen", "full_name": f"Người nộp {i}"},
                 applicant_id_number=f"{i:012d}",

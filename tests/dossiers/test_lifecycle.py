@@ -103,12 +103,12 @@ def test_full_life_with_inter_agency_transfer_and_back(w):
     with pytest.raises(ActionNotAllowed):
         perform(d.code, "forward", w.specialist, now=MON.replace(hour=14))
     d = perform(d.code, "transfer", w.specialist, now=MON.replace(hour=14))
-    assert (d.current_step, d.current_agency) == (w.steps[2], w.partner)
+    assert (d.current_step, d.current_agency, d.held_by) == (w.steps[2], w.partner, w.partner)
     # The home specialist no longer holds the step; the partner's specialist does.
     with pytest.raises(ActionNotAllowed):
         perform(d.code, "transfer", w.specialist, now=MON.replace(hour=15))
     d = perform(d.code, "transfer", w.partner_specialist, now=MON.replace(hour=16))
-    assert (d.current_step, d.current_agency, d.acting_agency_id) == (w.steps[3], None, w.home.pk)
+    assert (d.current_step, d.current_agency, d.held_by) == (w.steps[3], w.home, None)
     result = upload(w.leader)
     d = perform(
         d.code, "finish", w.leader, now=local(2026, 11, 17, 9), result_file_id=str(result.pk)

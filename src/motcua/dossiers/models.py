@@ -130,8 +130,16 @@ class Dossier(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Another agency whose step holds the dossier (liên thông); empty while "
-        "the receiving agency holds it.",
+        help_text="Agency of the current step (another agency's during liên thông).",
+    )
+    held_by = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Another agency whose step holds the dossier (liên thông); empty while the "
+        "receiving agency holds it. Serves that agency's inbox through a small index.",
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -175,9 +183,9 @@ class Dossier(models.Model):
             # Partial: most rows have neither (received and held at home; counter applicants
             # without an account), and SQLite's planner skips an index full of NULLs.
             models.Index(
-                fields=["current_agency", "-submitted_at", "-id"],
+                fields=["held_by", "-submitted_at", "-id"],
                 name="dossier_step_inbox",
-                condition=Q(current_agency__isnull=False),
+                condition=Q(held_by__isnull=False),
             ),
             models.Index(
                 fields=["applicant_user", "-submitted_at", "-id"],

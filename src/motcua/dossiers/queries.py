@@ -103,7 +103,7 @@ def _parts(user) -> tuple[list[Q], Q]:
     if not agencies:
         return [own], Q(pk__in=[])
     receiving = Q(agency_id__in=agencies) & ~Q(status=Status.DRAFT)
-    holding = Q(current_agency_id__in=agencies) & ~Q(agency_id__in=agencies)
+    holding = Q(held_by_id__in=agencies) & ~Q(agency_id__in=agencies)
     holding &= ~Q(status=Status.DRAFT)
     return [receiving, holding, own], own & (receiving | holding)
 

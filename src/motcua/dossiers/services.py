@@ -618,7 +618,8 @@ def receive_at_counter(
             form=form,
             status=Status.PROCESSING,
             current_step=first,
-            current_agency_id=_holder(agency_obj.pk, first),
+            current_agency_id=(first.agency_id if first else None) or agency_obj.pk,
+            held_by_id=_holder(agency_obj.pk, first),
             submitted_at=now,
             received_at=now,
             due_at=_due_at(procedure_obj, agency_obj, now),
@@ -643,8 +644,8 @@ def receive_at_counter(
 
 
 def _holder(receiving_agency_id: int, step: Step | None) -> int | None:
-    """`Dossier.current_agency`: the other agency whose step holds the dossier (liên thông),
-    None while the receiving agency holds it (so the inbox index stays small)."""
+    """`Dossier.held_by`: the other agency whose step holds the dossier (liên thông), None
+    while the receiving agency holds it (so the inbox index stays small)."""
     if step is not None and step.agency_id and step.agency_id != receiving_agency_id:
         return step.agency_id
     return None
@@ -758,7 +759,8 @@ def _h_submit(d, actor, now, args):
 def _h_receive(d, actor, now, args):
     first = _first_step(d.procedure)
     d.current_step = first
-    d.current_agency_id = _holder(d.agency_id, first)
+    d.current_agency_id = _step_agency_id(d, first)
+    d.held_by_id = _holder(d.agency_id, first)
     d.received_at = now
     d.assignee = _assignee(args, d, first)
     return _note(args), {}, ["mau-01"]
@@ -886,7 +888,8 @@ def _move(d, actor, now, args, action):
     else:
         target = candidates[0]
     d.current_step = target
-    d.current_agency_id = _holder(d.agency_id, target)
+    d.current_agency_id = _step_agency_id(d, target)
+    d.held_by_id = _holder(d.agency_id, target)
     d.assignee = _assignee(args, d, target)
     payload = {"to_step": target.pk, "to_agency": _agency_code(d, target)}
     return _note(args), payload, []
