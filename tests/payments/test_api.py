@@ -340,3 +340,17 @@ def test_receipt_cancellation_and_refunds(w, payment):
     second.refresh_from_db()
     assert (second.number, second.cancel_reason) == (2, "Lập nhầm")  # kept, never deleted
     assert post(officer, "/cancel", {"reason": "Lần nữa"}).status_code == 409
+
+
+def test_expire_payments_command_marks_overdue_codes(w, dossier, payment):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("expire_payments", stdout=out)
+    assert Payment.objects.get().status == Payment.Status.PENDING
+    Payment.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    call_command("expire_payments", stdout=out)
+    assert Payment.objects.get().status == Payment.Status.EXPIRED
+    assert out.getvalue().splitlines() == ["0 payment(s) expired", "1 payment(s) expired"]
