@@ -118,6 +118,13 @@ def inbox_rows(
     return with_related(rows).order_by("due_at", "id")
 
 
+def dossiers_by_ids(ids: list[int]) -> list[Dossier]:
+    """Full rows for one page of ids, in the ids' order. The page is chosen on the ids alone
+    first: sorting narrow rows keeps a page quicker when an agency has many dossiers."""
+    found = {d.pk: d for d in with_related(Dossier.objects.filter(pk__in=ids))}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def procedures_of(user) -> list[tuple[str, str]]:
     """(code, name) of the procedures the officer's agencies carry out, for the filter."""
     rows = (

@@ -109,7 +109,8 @@ def inbox(request):
         now=now,
     )
     counts = queries.tab_counts(user, now)
-    page = _page(request, rows)
+    page = _page(request, rows.values_list("pk", flat=True))
+    page.object_list = queries.dossiers_by_ids(list(page.object_list))
     return render(
         request,
         "backoffice/inbox.html",
