@@ -134,7 +134,11 @@ def test_delivery_sends_email_and_logs_sms_without_the_number(w, caplog):
     counts = notifications.deliver_outbox()
     assert counts == {"sent": 4, "failed": 0}
     assert {m.to[0] for m in mail.outbox} == {"an.nguyen@example.vn"}
-    assert any(m.subject == f"Hồ sơ {d.code} đã được tiếp nhận" for m in mail.outbox)
+    receipt = next(m for m in mail.outbox if m.subject == f"Hồ sơ {d.code} đã được tiếp nhận")
+    # The receipt (Mẫu 01) the reception issued goes with the e-mail.
+    [(name, content, mimetype)] = receipt.attachments
+    assert (name, mimetype) == (f"{d.code}-mau-01.pdf", "application/pdf")
+    assert content.startswith(b"%PDF")
     sms_lines = [r for r in caplog.records if r.name == "motcua.integrations.sms"]
     assert len(sms_lines) == 2 and all(r.to == "*******678" for r in sms_lines)
     for record in caplog.records:

@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 from unidecode import unidecode
 
 from motcua.dossiers.models import Dossier, Event, Status
-from motcua.dossiers.slips import status_page_url
+from motcua.dossiers.slips import FORMS, slip_pdf, status_page_url
 
 from .models import Notification, OutboxMessage
 from .sms.base import mask_phone
@@ -204,14 +204,22 @@ def _fill(message: OutboxMessage) -> None:
         message.subject, message.body = title, body
 
 
+def _attach_slips(email: EmailMessage, message: OutboxMessage) -> None:
+    """The slips the event issued (receipt, supplement request, refusal, apology, stop
+    notice) go with the e-mail: for an online dossier that is how the applicant gets them."""
+    dossier = message.dossier
+    for form in (message.event.documents or []) if message.event_id else []:
+        if form in FORMS:
+            email.attach(f"{dossier.code}-{form}.pdf", slip_pdf(dossier, form), "application/pdf")
+
+
 def _send(message: OutboxMessage) -> None:
     if message.channel == OutboxMessage.Channel.EMAIL:
-        EmailMessage(
-            message.subject,
-            message.body,
-            settings.DEFAULT_FROM_EMAIL,
-            [message.recipient],
-        ).send()
+        email = EmailMessage(
+            message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient]
+        )
+        _attach_slips(email, message)
+        email.send()
     elif message.channel == OutboxMessage.Channel.SMS:
         sms_senders.active().send(message.recipient, message.body, reference=f"outbox-{message.pk}")
     else:
@@ -230,7 +238,7 @@ def deliver_one(pk: int, now: datetime) -> str | None:
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(_due(now), pk=pk)
-            .select_related("dossier__procedure", "event__dossier__procedure")
+            .select_related("dossier__procedure", "dossier__agency", "event__dossier__procedure")
             .first()
         )
         if message is None:

@@ -1,0 +1,85 @@
+"""The in-portal notification centre: the signed-in user's notifications, newest first."""
+
+from datetime import datetime
+
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from motcua.api.auth import api_auth
+from motcua.api.auth_api import ErrorOut
+from motcua.api.pagination import Page, PageParams, paginate
+from motcua.core.errors import NotFound
+
+from .models import Notification
+
+router = Router(tags=["notifications"])
+
+
+class NotificationOut(Schema):
+    id: int
+    title: str
+    body: str
+    dossier_code: str | None
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationPage(Page[NotificationOut]):
+    unread: int
+
+
+class ReadAllOut(Schema):
+    updated: int
+
+
+def _out(n: Notification) -> dict:
+    return {
+        "id": n.pk,
+        "title": n.title,
+        "body": n.body,
+        "dossier_code": n.dossier.code if n.dossier_id else None,
+        "created_at": timezone.localtime(n.created_at),
+        "read_at": timezone.localtime(n.read_at) if n.read_at else None,
+    }
+
+
+def _mine(request):
+    return Notification.objects.filter(user=request.auth)
+
+
+@router.get(
+    "",
+    auth=api_auth,
+    response={200: NotificationPage, 401: ErrorOut},
+    summary="My notifications, newest first, with the number unread",
+)
+def list_notifications(request, params: Query[PageParams], unread: bool = False):
+    rows = _mine(request).select_related("dossier").order_by("-created_at", "-id")
+    page = paginate(rows.filter(read_at__isnull=True) if unread else rows, params, _out)
+    return page | {"unread": _mine(request).filter(read_at__isnull=True).count()}
+
+
+@router.post(
+    "/{notification_id}/read",
+    auth=api_auth,
+    response={200: NotificationOut, 401: ErrorOut, 404: ErrorOut},
+    summary="Mark one of my notifications read",
+)
+def read_notification(request, notification_id: int):
+    notification = _mine(request).select_related("dossier").filter(pk=notification_id).first()
+    if notification is None:
+        raise NotFound("Không tìm thấy thông báo.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return _out(notification)
+
+
+@router.post(
+    "/read-all",
+    auth=api_auth,
+    response={200: ReadAllOut, 401: ErrorOut},
+    summary="Mark all my notifications read",
+)
+def read_all_notifications(request):
+    return {"updated": _mine(request).filter(read_at__isnull=True).update(read_at=timezone.now())}
