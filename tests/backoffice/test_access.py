@@ -21,7 +21,10 @@ def test_a_citizen_cannot_enter(as_user, w):
     for url in (INBOX, "/mot-cua/tiep-nhan/"):
         response = client.get(url)
         assert response.status_code == 403
-        assert "Không có quyền truy cập" in response.content.decode()
+        html = response.content.decode()
+        assert "Không có quyền truy cập" in html
+        assert "Tiếp nhận tại quầy" not in html  # no back-office links, only signing out
+        assert "/mot-cua/dang-xuat/" in html
 
 
 def test_a_citizen_cannot_sign_in_with_the_officer_form(client, w):
