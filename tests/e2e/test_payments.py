@@ -10,14 +10,18 @@ from django.test import Client
 
 from motcua.payments import services
 from motcua.payments.plugins.base import sign
-from tests.e2e.conftest import browser, pages  # noqa: F401  (fixtures)
-
-from . import factories as f
+from tests.payments import factories as f
 
 pytestmark = [pytest.mark.e2e]
 
 
-def _signed_in(pages, live_server, user):  # noqa: F811
+@pytest.fixture(autouse=True)
+def _payment_settings(settings):
+    settings.PAYMENT_WEBHOOK_SECRET = f.SECRET
+    settings.PAYMENT_GATEWAYS = ["bank_transfer", "demo"]
+
+
+def _signed_in(pages, live_server, user):
     client = Client()
     client.force_login(user)
     page = pages.new()
@@ -33,7 +37,7 @@ def _signed_in(pages, live_server, user):  # noqa: F811
     return page
 
 
-def test_citizen_pays_with_the_demo_gateway(pages, live_server):  # noqa: F811
+def test_citizen_pays_with_the_demo_gateway(pages, live_server):
     from playwright.sync_api import expect
 
     w = f.world()
@@ -58,7 +62,7 @@ def test_citizen_pays_with_the_demo_gateway(pages, live_server):  # noqa: F811
     assert pages.errors == []
 
 
-def test_the_page_shows_the_bank_callback_by_itself(pages, live_server, settings):  # noqa: F811
+def test_the_page_shows_the_bank_callback_by_itself(pages, live_server, settings):
     from playwright.sync_api import expect
 
     settings.PAYMENT_GATEWAYS = ["bank_transfer"]
