@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from motcua.core.errors import ActionNotAllowed
 from motcua.dossiers import services as dossiers
 from motcua.payments import vietqr
 from motcua.payments.models import GatewayNotification, Payment, Receipt
@@ -279,16 +280,35 @@ def test_counter_payment_moves_the_dossier_on(w):
     assert event.payload["receipt_number"].startswith("BL-")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dossiers.services.perform has no actor for a gateway confirmation yet",
-)
 def test_gateway_payment_moves_the_dossier_on(w):
     dossier = _awaiting_payment(w, f.submit(w, w.later_procedure))
     payment = start(client_for(w.citizen), dossier.code).json()
     assert notify(notification(payment)).json()["outcome"] == "paid"
     dossier.refresh_from_db()
     assert dossier.status == "processing"
+    event = dossier.events.order_by("-seq").first()
+    assert (event.action, event.actor_id, event.actor_role) == (
+        "record_payment",
+        None,
+        "payment_gateway",
+    )
+
+
+@pytest.mark.parametrize(
+    ("action", "system", "as_officer"),
+    [
+        ("finish", "payment_gateway", False),  # the gateway only confirms payments
+        ("record_payment", "someone_else", False),  # no such system
+        ("record_payment", "payment_gateway", True),  # a system acts with no person
+    ],
+)
+def test_a_system_may_only_do_its_own_actions(w, action, system, as_officer):
+    dossier = _awaiting_payment(w, f.submit(w, w.later_procedure))
+    actor = w.reception if as_officer else None
+    with pytest.raises(ActionNotAllowed):
+        dossiers.perform(dossier.code, action, actor, system=system, amount=1)
+    dossier.refresh_from_db()
+    assert dossier.status == "awaiting_payment"
 
 
 def test_receipt_numbers_follow_each_other_per_agency_and_year(w):

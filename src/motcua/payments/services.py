@@ -70,7 +70,9 @@ def _latest_request(dossier: Dossier) -> Event | None:
 def _paid_total(dossier: Dossier, since: datetime | None = None) -> int:
     rows = Payment.objects.filter(dossier=dossier, status=Payment.Status.PAID)
     if since is not None:
-        rows = rows.filter(paid_at__gte=since)
+        # By when the payment was started here, not the bank's `paid_at`: the bank's clock
+        # is not ours, and a code issued after the request pays that request.
+        rows = rows.filter(created_at__gte=since)
     return rows.aggregate(total=Sum("amount"))["total"] or 0
 
 
@@ -474,6 +476,7 @@ def _move_dossier_on(dossier: Dossier, payment: Payment, receipt: Receipt, actor
                 dossier.code,
                 "record_payment",
                 actor,
+                system=None if actor is not None else "payment_gateway",
                 amount=payment.amount,
                 receipt_number=receipt.display_number,
                 note=f"Đã nộp {format_vnd(payment.amount)}, biên lai {receipt.display_number}.",
