@@ -5,9 +5,12 @@ BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/motcua_bench_doss
 and dropped here), a real server (gunicorn on 127.0.0.1, a free port) receives
 `POST /api/v1/dossiers` from 1, 8 and 32 concurrent clients (each its own citizen and bearer
 token, each submission with its uploaded component), then `GET /api/v1/dossiers` pages from an
-officer whose agency holds half of 100,000 dossiers. Prints throughput, median and p95.
+officer whose agency holds half of 100,000 dossiers. Prints throughput, median and p95, and
+the CPU time per submission of the server, the database and this client (steadier than the
+wall-clock figures when the machine is shared).
 
 Usage: python bench/bench_dossiers.py [--requests 600] [--inbox-rows 100000] [--workers 4]
+       [--backend sqlite|postgresql]
 """
 
 import argparse
@@ -49,6 +52,7 @@ def setup(levels: list[int], per_level: int, inbox_rows: int, out: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # the pages' manifest
     from motcua.catalog import services as catalog
     from motcua.catalog.models import OfficerRole
     from motcua.core.models import User
@@ -103,11 +107,28 @@ def setup(levels: list[int], per_level: int, inbox_rows: int, out: str) -> None:
     home = Agency.objects.get(code=AGENCY)
     OfficerRole.objects.create(user=officer, agency=home, role="reception")
     officer_token, _ = issue_api_token(officer)
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(officer.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = officer.get_session_auth_hash()
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from motcua.backoffice.second_factor import second_factor_required
+
+    if second_factor_required(officer):  # a session that passed the one-time code
+        device = TOTPDevice.objects.create(user=officer, confirmed=True)
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.create()
     Path(out).write_text(
         json.dumps(
             {
                 "citizens": citizens,
                 "officer": officer_token,
+                "officer_session": session.session_key,
                 "spec": spec.pk,
                 "procedure": procedure.pk,
             }
@@ -117,7 +138,8 @@ def setup(levels: list[int], per_level: int, inbox_rows: int, out: str) -> None:
 
 def fill_inbox(rows: int) -> None:
     """Bulk rows (not through the services: 100,000 submissions would take the whole run);
-    half at the officer's agency, spread over a year and over the statuses."""
+    half at the officer's agency, spread over a year and over the statuses; some of the other
+    agency's dossiers held at a step of the officer's agency (liên thông)."""
     sys.path.insert(0, str(SRC))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
     import random
@@ -141,12 +163,16 @@ def fill_inbox(rows: int) -> None:
         agency = agencies[i % 2]
         at = now - timedelta(minutes=rng.randrange(365 * 24 * 60))
         status = rng.choice(statuses)
+        holder = (
+            agencies[0] if agency != agencies[0] and status == "processing" and i % 7 == 1 else None
+        )
         batch.append(
             Dossier(
                 code=f"{agency.code}-{at:%y%m%d}-B{i:07d}",
                 procedure=procedure,
                 agency=agency,
-                current_agency=agency,
+                current_agency=holder or agency,
+                held_by=holder,
                 channel="online",
                 applicant={"kind": "citizen", "full_name": f"Người nộp {i}"},
                 applicant_id_number=f"{i:012d}",
@@ -171,6 +197,50 @@ def fill_inbox(rows: int) -> None:
 
 
 # ---------------------------------------------------------------------------- client side
+
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_of(pid: int) -> float:
+    """User + system CPU seconds of a process (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(entry.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def server_cpu(pid: int) -> float:
+    return sum(_cpu_of(p) for p in [pid, *_children(pid)])
+
+
+def database_cpu(backend: str) -> float:
+    """CPU of the PostgreSQL backends serving the bench database (the server's own process
+    for SQLite, counted there)."""
+    if backend != "postgresql":
+        return 0.0
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        pids = [
+            row[0]
+            for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
+        ]
+    return sum(_cpu_of(p) for p in pids)
 
 
 def free_port() -> int:
@@ -250,26 +320,41 @@ def submissions(port: int, data: dict, level: int, count: int, offsets: list[int
     }
 
 
-def inbox(port: int, token: str, rounds: int) -> dict[str, dict]:
+API_INBOX = (
+    ("first page", "page_size=20"),
+    ("page 50", "page=50&page_size=20"),
+    ("status=processing", "status=processing"),
+    ("overdue=true", "overdue=true"),
+)
+# The back-office inbox page (HTML): the default tab, all dossiers, a far page, overdue.
+PAGE_INBOX = (
+    ("default tab", ""),
+    ("tab=tat-ca", "tab=tat-ca"),
+    ("tat-ca page 50", "tab=tat-ca&page=50"),
+    ("tab=qua-han", "tab=qua-han"),
+)
+
+
+def inbox(port: int, data: dict, rounds: int, *, page: bool = False) -> dict[str, dict]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Authorization": f"Bearer {token}"}
+    if page:
+        headers = {"Cookie": f"sessionid={data['officer_session']}"}
+        url, queries = "/mot-cua/?", PAGE_INBOX
+    else:
+        headers = {"Authorization": f"Bearer {data['officer']}"}
+        url, queries = "/api/v1/dossiers?", API_INBOX
     results = {}
-    for label, query in (
-        ("first page", "page_size=20"),
-        ("page 50", "page=50&page_size=20"),
-        ("status=processing", "status=processing"),
-        ("overdue=true", "overdue=true"),
-    ):
+    for label, query in queries:
         latencies = []
         total = None
         for _ in range(rounds):
             started = time.perf_counter()
-            conn.request("GET", f"/api/v1/dossiers?{query}", headers=headers)
+            conn.request("GET", url + query, headers=headers)
             response = conn.getresponse()
             body = response.read()
             latencies.append(time.perf_counter() - started)
             assert response.status == 200, body[:200]
-            total = json.loads(body)["total"]
+            total = None if page else json.loads(body)["total"]
         results[label] = {
             "total": total,
             "median_ms": statistics.median(latencies) * 1000,
@@ -351,20 +436,33 @@ def run(backend: str, args) -> None:
         try:
             wait_for(port)
             print(f"== {backend}: gunicorn, {args.workers} sync workers, {os.cpu_count()} CPUs")
+            print(f"   load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
             offsets = [0] * max(LEVELS)
-            for level in LEVELS:
+            for level in LEVELS if args.requests else ():
+                cpu = (server_cpu(server.pid), database_cpu(backend), time.process_time())
                 result = submissions(port, data, level, args.requests, offsets)
+                used = (server_cpu(server.pid), database_cpu(backend), time.process_time())
+                per = [
+                    (after - before) * 1000 / result["ok"]
+                    for before, after in zip(cpu, used, strict=True)
+                ]
                 print(
                     f"  POST /dossiers  {level:>2} clients: {result['per_second']:7.1f}/s  "
                     f"median {result['median_ms']:6.1f} ms  p95 {result['p95_ms']:6.1f} ms  "
-                    f"({result['ok']} created)"
+                    f"({result['ok']} created; CPU ms each: server {per[0]:.1f}, "
+                    f"database {per[1]:.1f}, client {per[2]:.1f})"
                 )
             subprocess.run([*me, "--fill-inbox", str(args.inbox_rows)], env=env, check=True)
-            for label, result in inbox(port, data["officer"], args.inbox_rounds).items():
+            for label, result in inbox(port, data, args.inbox_rounds).items():
                 print(
                     f"  GET /dossiers {label:<18} ({args.inbox_rows:,} rows, {result['total']:,} "
                     f"the officer's): median {result['median_ms']:6.1f} ms  "
                     f"p95 {result['p95_ms']:6.1f} ms"
+                )
+            for label, result in inbox(port, data, args.inbox_rounds, page=True).items():
+                print(
+                    f"  back-office inbox {label:<15} ({args.inbox_rows:,} rows): "
+                    f"median {result['median_ms']:6.1f} ms  p95 {result['p95_ms']:6.1f} ms"
                 )
         finally:
             server.terminate()
@@ -373,7 +471,9 @@ def run(backend: str, args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=600, help="submissions per level")
+    parser.add_argument(
+        "--requests", type=int, default=600, help="submissions per level (0: the inbox only)"
+    )
     parser.add_argument("--inbox-rows", type=int, default=100_000)
     parser.add_argument("--inbox-rounds", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")

@@ -8,16 +8,11 @@ Usage: python bench/bench_payments.py [--payments 300] [--clients 8] [--pdfs 5]
 
 import argparse
 import json
-import os
 import statistics
-import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _common import on_throwaway_database
 
 SECRET = "bench-webhook-secret"
 
@@ -29,28 +24,7 @@ def main() -> None:
     parser.add_argument("--pdfs", type=int, default=5, help="receipt PDFs to render")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as var_dir:
-        os.environ["MOTCUA_VAR_DIR"] = var_dir
-        os.environ["PAYMENT_WEBHOOK_SECRET"] = SECRET
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        from django.db import connection
-
-        if connection.vendor == "postgresql":
-            # A fresh database beside the configured one, dropped afterwards.
-            from django.test.utils import setup_databases, teardown_databases
-
-            config = setup_databases(verbosity=0, interactive=False)
-            try:
-                run(args)
-            finally:
-                teardown_databases(config, verbosity=0)
-        else:
-            call_command("migrate", verbosity=0)
-            run(args)
+    on_throwaway_database(run, args, PAYMENT_WEBHOOK_SECRET=SECRET)
 
 
 def bench_vietqr(seconds: float = 1.0) -> None:

@@ -8,6 +8,8 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 # A local run speaks plain HTTP; production keeps the default (docs/configuration.md).
 export HTTPS_ONLY=${HTTPS_ONLY:-false}
+# The demo has no SMTP server: e-mail notifications are printed by the server instead.
+export EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}
 
 mkdir -p "${MOTCUA_VAR_DIR:-var}"
 "$PY" -m motcua migrate --noinput
@@ -26,7 +28,8 @@ trap 'echo " stopping"; stop; exit 0' INT TERM
 "$PY" -m motcua db_worker &
 pids+=($!)
 # No access log: the app writes one JSON line per request, without query strings.
-.venv/bin/gunicorn motcua.wsgi --bind "$HOST:$PORT" --workers "${WEB_CONCURRENCY:-3}" &
+# Two sync workers per core (docs/deployment.md, "Sizing").
+.venv/bin/gunicorn motcua.wsgi --bind "$HOST:$PORT" --workers "${WEB_CONCURRENCY:-$((2 * $(nproc)))}" &
 pids+=($!)
 echo "Serving on http://$HOST:$PORT/ (Ctrl-C to stop)"
 

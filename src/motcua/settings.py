@@ -1,5 +1,6 @@
 """One settings module, configured by environment variables (see core/env.py)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,7 @@ PORTAL_HOTLINE = env(
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -62,11 +64,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "motcua.core",
+    "motcua.accounts",
     "motcua.workdays",
     "motcua.catalog",
     "motcua.payments",
     "motcua.dossiers",
     "motcua.integrations",
+    "motcua.feedback",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -81,9 +85,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -122,6 +129,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+PREPARED_STATEMENTS = env_bool(
+    "DATABASE_PREPARED_STATEMENTS",
+    True,
+    "PostgreSQL: prepare the statements each connection runs often. Turn off behind a connection pooler in transaction mode (PgBouncer), which cannot keep prepared statements.",
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer commits; IMMEDIATE takes the write lock at
     # BEGIN so that two writers queue instead of failing with "database is locked".
@@ -130,9 +142,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif PREPARED_STATEMENTS:
+    # Parameters bound by the server, and a statement run five times on a connection is
+    # prepared there: PostgreSQL then skips parsing and planning it again.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
-LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    "motcua.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/ho-so-cua-toi/"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -279,6 +300,11 @@ MAX_UPLOAD_MB = env_int(
 
 # Notifications to applicants (motcua.integrations): e-mail through Django's mail backend,
 # SMS through the sender plugin SMS_SENDER names.
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend",
+    "Django e-mail backend; the demo (make run) prints e-mail to the console instead of SMTP.",
+)
 EMAIL_HOST = env("EMAIL_HOST", "localhost", "SMTP server that sends the e-mail notifications.")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, "Port of the SMTP server.")
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "", "User name on the SMTP server (empty: none).")
@@ -292,3 +318,80 @@ SMS_SENDER = env(
     "log",
     "SMS gateway plugin for notifications (log: writes a masked line to the log, sends nothing).",
 )
+
+# The population registry that pre-fills e-forms (motcua.integrations.registry).
+POPULATION_REGISTRY = env(
+    "POPULATION_REGISTRY",
+    "local",
+    "Population registry plugin (local: the residents table of this database; http: a real "
+    "registry at POPULATION_REGISTRY_URL).",
+)
+POPULATION_REGISTRY_URL = env(
+    "POPULATION_REGISTRY_URL",
+    "",
+    "Base URL of the HTTP population registry (POST <url>/residents/lookup).",
+)
+POPULATION_REGISTRY_TOKEN = env(
+    "POPULATION_REGISTRY_TOKEN", "", "Bearer token sent to the HTTP population registry."
+)
+POPULATION_REGISTRY_TIMEOUT = env_int(
+    "POPULATION_REGISTRY_TIMEOUT",
+    5,
+    "Seconds to wait for the HTTP population registry before going on without it.",
+)
+
+# Citizens' sign-in through an OpenID Connect provider (VNeID-style); off while OIDC_ISSUER is empty.
+OIDC_ISSUER = env(
+    "OIDC_ISSUER",
+    "",
+    "Issuer URL of the OpenID Connect provider for citizens' sign-in (its discovery document is at <issuer>/.well-known/openid-configuration); empty: sign-in by ID number and password only.",
+)
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", "", "Client id registered with the OpenID Connect provider.")
+OIDC_CLIENT_SECRET = env(
+    "OIDC_CLIENT_SECRET", "", "Client secret registered with the OpenID Connect provider."
+)
+OIDC_SCOPES = env(
+    "OIDC_SCOPES", "openid profile", "Space-separated scopes asked of the OpenID Connect provider."
+)
+OIDC_ID_NUMBER_CLAIM = env(
+    "OIDC_ID_NUMBER_CLAIM",
+    "citizen_id",
+    "Claim of the ID token (or userinfo) carrying the citizen's 12-digit ID number.",
+)
+OIDC_NAME_CLAIM = env("OIDC_NAME_CLAIM", "name", "Claim carrying the citizen's full name.")
+OIDC_PROVIDER_NAME = env(
+    "OIDC_PROVIDER_NAME", "VNeID", "Name of the identity provider shown on the sign-in button."
+)
+
+# Lockout after repeated failed password sign-ins (django-axes): the portal, the back office,
+# the admin and the API token endpoint. Counted per account and client address together, so
+# that nobody can lock another person out from elsewhere; an admin lifts a lockout in
+# /admin/axes/. The API token endpoint has its own rate limits instead (api/auth_api.py).
+AXES_FAILURE_LIMIT = env_int(
+    "LOGIN_FAILURE_LIMIT",
+    5,
+    "Failed password sign-ins (per account and client address) before the sign-in is locked.",
+)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env_int(
+        "LOGIN_LOCKOUT_MINUTES",
+        15,
+        "Minutes a locked sign-in stays locked (a new failure meanwhile starts the wait again).",
+    )
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "motcua.accounts.lockout.lockout_response"
+AXES_WHITELIST_CALLABLE = "motcua.accounts.lockout.exempt"
+AXES_CLIENT_IP_CALLABLE = "motcua.accounts.lockout.client_ip"
+# Failures and lockouts are kept; successful sign-ins are not logged a second time.
+AXES_DISABLE_ACCESS_LOG = True
+# Axes would log the username (an ID number: personal data) on every failure.
+AXES_VERBOSE = False
+
+OFFICER_TWO_FACTOR_REQUIRED = env_bool(
+    "OFFICER_TWO_FACTOR_REQUIRED",
+    True,
+    "Officers holding a role that signs or approves (head, leader) must give a TOTP code after their password on the back office; they enrol an authenticator app at their first sign-in.",
+)
+OTP_TOTP_ISSUER = "Một cửa điện tử"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("tai-khoan/", include("motcua.accounts.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("", include("motcua.portal.urls")),

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, Status
+from motcua.payments import services as payments
 from tests.dossiers import factories
 
 
@@ -209,6 +210,7 @@ def test_finish_with_a_result_file_then_return_it(as_user, w, received):
     assert received.result_file.name == "ket-qua.pdf"
     html = page(as_user(w.reception), received)
     assert f"/tep/{received.result_file_id}/" in html
+    payments.start_payment(received.code, w.reception, method="cash")
     response = act(as_user(w.reception), received, "return_result", {"delivery": "post"})
     assert response.status_code == 302
     received.refresh_from_db()

@@ -1,107 +1,116 @@
-"""The e-form from a procedure's JSON Schema: widgets per type, nested objects, answers back."""
+"""The counter's e-form: repeating groups at the top level and inside objects, their item
+counts carried by the page, items added and removed without losing an answer."""
 
-from datetime import date
+from types import SimpleNamespace
 
-from django import forms
+from django.http import QueryDict
 
-from motcua.backoffice import eform
+from motcua.backoffice import eform as counter
+from motcua.dossiers import eform
 
-SCHEMA = {
-    "type": "object",
-    "required": ["requester", "copies"],
-    "properties": {
-        "requester": {
-            "type": "object",
-            "title": "Người yêu cầu",
-            "required": ["full_name"],
-            "properties": {
-                "full_name": {"type": "string", "title": "Họ và tên", "maxLength": 100},
-                "born": {"type": "string", "format": "date", "title": "Ngày sinh"},
-                "sex": {"type": "string", "title": "Giới tính", "enum": ["Nam", "Nữ"]},
-            },
-        },
-        "witness": {
-            "type": "object",
-            "title": "Người làm chứng",
-            "required": ["full_name"],
-            "properties": {"full_name": {"type": "string", "title": "Họ và tên"}},
-        },
-        "copies": {"type": "integer", "title": "Số bản sao", "minimum": 0, "maximum": 10},
-        "area": {"type": "number", "title": "Diện tích (m²)"},
-        "urgent": {"type": "boolean", "title": "Cần gấp"},
-        "children": {"type": "array", "title": "Các con", "items": {"type": "string"}},
-    },
-}
-UI = {"sections": [{"title": "Người yêu cầu", "fields": ["requester", "witness"]}]}
+from .test_counter import HOUSEHOLD
+
+PROCEDURE = SimpleNamespace(form_schema=HOUSEHOLD, form_ui={})
+ARRAYS = [("members",), ("household", "people")]
 
 
-class EForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.sections = eform.layout(SCHEMA, UI)
-        self.fields.update(eform.fields_for(self.sections))
+def posted(**values) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for name, value in values.items():
+        data.setlist(name, value if isinstance(value, list) else [value])
+    return data
 
 
-def test_fields_by_type_and_requiredness():
-    fields = EForm().fields
-    assert isinstance(fields["tk__requester__full_name"], forms.CharField)
-    assert fields["tk__requester__full_name"].required
-    assert isinstance(fields["tk__requester__born"].widget, eform.DateInput)
-    assert [c[0] for c in fields["tk__requester__sex"].choices] == ["", "Nam", "Nữ"]
-    # Required inside an optional object: only when the object is given (the service checks).
-    assert not fields["tk__witness__full_name"].required
-    assert isinstance(fields["tk__copies"], forms.IntegerField) and fields["tk__copies"].required
-    assert isinstance(fields["tk__area"], forms.DecimalField)
-    assert isinstance(fields["tk__urgent"], forms.BooleanField)
-    assert isinstance(fields["tk__children"], eform.JSONText)
+def test_groups_inside_objects_are_repeating_groups_on_the_counter_only():
+    sections = counter.layout(PROCEDURE, {("household", "people"): 2})
+    assert counter.arrays_of(sections) == ARRAYS
+    people = [g for g in sections[0].groups if g.array == ("household", "people")]
+    assert [(g.title, g.index, g.last) for g in people] == [
+        ("Hộ gia đình — Nhân khẩu (1)", 0, False),
+        ("Hộ gia đình — Nhân khẩu (2)", 1, True),
+    ]
+    assert [leaf.name for leaf in people[1].leaves] == [
+        "tk__household__people__1__name",
+        "tk__household__people__1__relation",
+    ]
+    # The portal's walk is unchanged: the group inside an object is one JSON answer there.
+    portal = eform.all_leaves(eform.layout(HOUSEHOLD, {}))
+    assert "tk__household__people" in [leaf.name for leaf in portal]
 
 
-def test_sections_follow_the_ui_then_the_rest():
-    sections = eform.layout(SCHEMA, UI)
-    assert [s.title for s in sections] == ["Người yêu cầu", "Thông tin khác"]
-    assert [g.title for g in sections[0].groups] == ["Người yêu cầu", "Người làm chứng"]
-
-
-def test_answers_are_nested_typed_and_without_blanks():
-    form = EForm(
-        {
-            "tk__requester__full_name": "Lý Thị Mai",
-            "tk__requester__born": "1990-02-03",
-            "tk__requester__sex": "Nữ",
-            "tk__copies": "2",
-            "tk__area": "45.5",
-            "tk__children": '["An", "Bình"]',
-        }
-    )
-    assert form.is_valid(), form.errors
-    answers = eform.answers(form.sections, form.cleaned_data)
-    assert answers == {
-        "requester": {"full_name": "Lý Thị Mai", "born": date(1990, 2, 3).isoformat(), "sex": "Nữ"},
-        "copies": 2,
-        "area": 45.5,
-        "children": ["An", "Bình"],
+def test_answers_of_groups_inside_objects_nest_as_lists():
+    sections = counter.layout(PROCEDURE, {("household", "people"): 3})
+    cleaned = {
+        "tk__household__people__0__name": "A",
+        "tk__household__people__2__name": "C",
+        "tk__members__0__full_name": "M",
+    }
+    assert eform.answers(sections, cleaned) == {
+        "members": [{"full_name": "M"}],
+        "household": {"people": [{"name": "A"}, {"name": "C"}]},
     }
 
 
-def test_bad_json_and_out_of_range_numbers_are_field_errors():
-    form = EForm({"tk__requester__full_name": "A", "tk__copies": "11", "tk__children": "[oops"})
-    assert not form.is_valid()
-    assert set(form.errors) == {"tk__copies", "tk__children"}
+def test_counts_come_from_the_page_within_bounds():
+    data = posted(items__members="3", **{"items__household__people": "abc"})
+    assert counter.posted_counts(data, ARRAYS) == {("members",): 3, ("household", "people"): 1}
+    assert counter.posted_counts(posted(items__members="9999"), ARRAYS)[("members",)] == 50
+    assert counter.posted_counts(posted(items__members="0"), ARRAYS)[("members",)] == 1
 
 
-def test_a_schema_without_layout_is_one_section():
-    assert [s.title for s in eform.layout(SCHEMA, {})] == [""]
+def test_adding_keeps_the_answers_and_counts_one_more():
+    data = posted(items__members="1", tk__members__0__full_name="Một", action="add:members")
+    asked = counter.item_action(PROCEDURE, data)
+    assert asked.counts[("members",)] == 2
+    assert asked.initial["tk__members__0__full_name"] == "Một"
+    assert "action" not in asked.initial
 
 
-def test_answers_shown_by_titles_with_unknown_keys_kept():
-    shown = eform.shown_answers(
-        SCHEMA, UI, {"requester": {"full_name": "Lý Thị Mai"}, "urgent": True, "legacy": "x"}
+def test_removing_moves_the_later_items_up_in_nested_groups_too():
+    data = posted(
+        items__household__people="3",
+        tk__household__people__0__name="A",
+        tk__household__people__1__name="B",
+        tk__household__people__2__name="C",
+        tk__household__people__2__relation="Con",
+        tk__household__head="Chủ",
+        action="remove:household.people.1",
     )
-    assert shown[0] == ("Người yêu cầu", [("Người yêu cầu", [("Họ và tên", "Lý Thị Mai")])])
-    assert shown[1] == ("Thông tin khác", [("", [("Cần gấp", "Có")])])
-    assert shown[2] == ("Nội dung ngoài tờ khai", [("", [("legacy", "x")])])
+    asked = counter.item_action(PROCEDURE, data)
+    assert asked.counts[("household", "people")] == 2
+    assert {k: v for k, v in asked.initial.items() if k.startswith("tk__")} == {
+        "tk__household__people__0__name": "A",
+        "tk__household__people__1__name": "C",
+        "tk__household__people__1__relation": "Con",
+        "tk__household__head": "Chủ",
+    }
 
 
-def test_service_error_paths_map_to_fields():
-    assert eform.field_name("form.requester.full_name") == "tk__requester__full_name"
-    assert eform.field_name("applicant.phone") is None
+def test_unknown_or_malformed_actions_are_not_item_actions():
+    for action in ("", "add:nowhere", "remove:members", "remove:members.x", "add:household"):
+        assert counter.item_action(PROCEDURE, posted(action=action)) is None
+
+
+def test_service_error_paths_follow_the_items_shown():
+    sections = counter.layout(PROCEDURE, {("members",): 3})
+    cleaned = {"tk__members__1__full_name": "B", "tk__members__2__full_name": "C"}
+    kept = counter.item_index_map(sections, cleaned)
+    assert kept[("members",)] == [1, 2]
+    assert counter.page_path("form.members.0.full_name", kept) == "form.members.1.full_name"
+    assert counter.page_path("form.members.1.full_name", kept) == "form.members.2.full_name"
+    assert counter.page_path("form.members", kept) == "form.members"
+    assert counter.page_path("applicant.phone", kept) == "applicant.phone"
+
+
+def test_the_dossier_page_shows_each_item_of_a_group_inside_an_object():
+    answers = {
+        "child_name": "Bé",
+        "household": {"head": "Chủ", "people": [{"name": "A"}, {"name": "B", "relation": "Con"}]},
+    }
+    shown = dict(eform.shown_answers(HOUSEHOLD, {}, answers)[0][1])
+    assert shown["Hộ gia đình"] == [("Chủ hộ", "Chủ")]
+    assert shown["Hộ gia đình — Nhân khẩu (1)"] == [("Tên nhân khẩu", "A")]
+    assert shown["Hộ gia đình — Nhân khẩu (2)"] == [
+        ("Tên nhân khẩu", "B"),
+        ("Quan hệ với chủ hộ", "Con"),
+    ]

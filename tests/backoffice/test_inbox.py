@@ -161,5 +161,27 @@ def test_queries_per_page_do_not_grow_with_rows(as_user, w, django_assert_max_nu
     few = _queries(client, tab="tat-ca")
     _many(w, 20)
     assert _queries(client, tab="tat-ca") == few
-    with django_assert_max_num_queries(12):
+    # On PostgreSQL the test's own transaction holds the dossiers' uncommitted count changes:
+    # the kept totals take them in first, one statement a request outside it does not send.
+    with django_assert_max_num_queries(13 if connection.vendor == "postgresql" else 12):
         client.get(INBOX, {"tab": "xu-ly", "q": "Bùi", "channel": "counter"})
+
+
+def test_a_dossier_at_another_agencys_step_is_in_both_inboxes_once(as_user, w):
+    """Liên thông: the partner agency's step holds it (its inbox, from `held_by`), the
+    receiving agency still follows it; each counts it once, in deadline order."""
+    now = timezone.now()
+    moved = factories.counter(w, now - timedelta(minutes=30))
+    services.perform(moved, "forward", w.reception, now=now - timedelta(minutes=20))
+    services.perform(moved, "transfer", w.specialist, now=now - timedelta(minutes=10))
+    home_only = factories.counter(w, now - timedelta(minutes=5))
+    partner = as_user(w.partner_specialist).get(INBOX, {"tab": "tat-ca"})
+    assert codes(partner) == {moved.code}
+    assert counts(partner)["tat-ca"] == 1
+    assert counts(partner)["xu-ly"] == 1
+    home = as_user(w.reception).get(INBOX, {"tab": "tat-ca"})
+    assert codes(home) == {moved.code, home_only.code}
+    assert counts(home)["tat-ca"] == 2
+    html = home.content.decode()
+    # The older deadline first.
+    assert html.index(moved.code) < html.index(home_only.code)

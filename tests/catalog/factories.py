@@ -98,6 +98,9 @@ BIRTH_REGISTRATION = {
             "amount": 8000,
             "online_amount": 0,
             "per_unit_field": "",
+            "exemption_field": "",
+            "exemption_values": [],
+            "exemption_reason": "",
             "note": "",
         }
     ],

@@ -41,7 +41,10 @@ def test_import_creates_a_published_procedure_with_all_its_parts(base):
 
 def test_export_dict_equals_the_imported_dict(base):
     procedure = services.import_procedure(factories.procedure_data())
-    assert procedure_as_dict(procedure) == factories.procedure_data()
+    expected = factories.procedure_data()
+    # The import notes the order of the form's questions (the database may not keep it).
+    expected["form_schema"]["x-order"] = list(expected["form_schema"]["properties"])
+    assert procedure_as_dict(procedure) == expected
 
 
 def test_importing_the_same_dict_again_changes_nothing(base):

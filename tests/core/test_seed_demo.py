@@ -50,7 +50,13 @@ def counts() -> dict:
 
 def test_seed_prints_the_api_md_shape():
     result = seed_json()
-    assert set(result) == {"citizens", "officers", "procedures", "payment_webhook_secret"}
+    assert set(result) == {
+        "citizens",
+        "officers",
+        "procedures",
+        "payment_webhook_secret",
+        "helpers",
+    }
     assert all(set(c) == {"username", "password", "full_name"} for c in result["citizens"])
     assert all(set(o) == {"username", "password", "agency", "roles"} for o in result["officers"])
     assert "1.001193" in result["procedures"]
@@ -141,3 +147,23 @@ def test_catalog_seed_runs_first_and_merge_joins_the_parts():
         "procedures": ["1.001193", "2.000488"],
         "x": 2,
     }
+
+
+def test_seed_makes_a_community_digital_team_member_who_may_assist():
+    from motcua.dossiers.assisted import can_assist
+    from motcua.integrations.registry import get_registry
+
+    helper = seed_json()["helpers"][0]
+    assert set(helper) == {"username", "password", "full_name", "organisation"}
+    user = authenticate(username=helper["username"], password=helper["password"])
+    assert user is not None and can_assist(user)
+    # The demo citizens are in the local population registry.
+    citizen = seed_json()["citizens"][0]
+    assert get_registry().lookup(citizen["username"]).full_name == citizen["full_name"]
+
+
+def test_seed_prints_the_digital_team_table():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "TÀI KHOẢN TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG" in out.getvalue()
+    assert "Lý Văn Hải" in out.getvalue()

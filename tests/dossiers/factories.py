@@ -2,8 +2,12 @@
 
 import io
 import itertools
+import threading
 from datetime import datetime
 from types import SimpleNamespace
+
+import pytest
+from django.db import connection, connections
 
 from motcua.catalog import services as catalog
 from motcua.catalog.models import OfficerRole
@@ -125,3 +129,33 @@ def counter(w, at: datetime, **extra):
         now=at,
         **extra,
     )
+
+
+# Concurrent connections need PostgreSQL; SQLite serialises writers (IMMEDIATE).
+on_postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Concurrent connections need PostgreSQL; SQLite serialises writers (IMMEDIATE).",
+)
+
+
+def at_once(actions) -> list[Exception]:
+    """Run the callables in threads released together, each on its own connection; returns
+    the errors raised."""
+    barrier = threading.Barrier(len(actions))
+    errors = []
+
+    def run(action):
+        try:
+            barrier.wait()
+            action()
+        except Exception as exc:  # noqa: BLE001 - returned to the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

@@ -171,6 +171,23 @@ def test_counter_submission_by_a_citizen_is_forbidden(w):
     assert create(citizen, body).status_code == 403
 
 
+def test_an_account_opened_online_submits_only_once_confirmed(w):
+    from motcua.accounts.models import Verification
+    from motcua.dossiers.models import Dossier
+
+    verification = Verification.objects.create(user=w.citizen)
+    citizen = client_for(w.citizen)
+    body = dossier_body(w, citizen)
+    refused = create(citizen, body)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "account_not_confirmed"
+    assert not Dossier.objects.exists()
+    # Signing in through the national identity provider confirms who it is.
+    verification.identity_verified_at = MON
+    verification.save()
+    assert create(citizen, body).status_code == 201
+
+
 def test_supplement_through_the_api_moves_the_due_time(w):
     citizen, reception = client_for(w.citizen), client_for(w.reception)
     with clock(MON):
@@ -398,3 +415,16 @@ def test_upload_is_attached_once(w):
     again = create(citizen, body)
     assert again.status_code == 422
     assert "components.0.file_id" in again.json()["error"]["fields"]
+
+
+def test_a_vault_document_is_refused_with_its_own_code_until_the_vault_exists(w):
+    client = client_for(w.citizen)
+    body = dossier_body(w, client)
+    body["components"][0] = {"spec_id": w.specs[0].pk, "vault_document_id": 7}
+    response = create(client, body)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "vault_unavailable"
+    assert "kho dữ liệu" in error["message"]
+    assert "components.0.vault_document_id" in error["fields"]
+    assert not Dossier.objects.exists()

@@ -16,7 +16,8 @@ def test_demo_has_every_status_over_the_past_year_and_is_idempotent(monkeypatch)
     monkeypatch.setattr(demo, "RECENT", 10)
     catalog_demo.seed()
     now = timezone.now()
-    assert demo.seed(now) == {}
+    printed = demo.seed(now)
+    assert [h["full_name"] for h in printed["helpers"]] == ["Lý Văn Hải"]
     statuses = set(Dossier.objects.values_list("status", flat=True))
     assert statuses == set(Status.values) - {Status.DRAFT}
     first = Dossier.objects.order_by("submitted_at").first().submitted_at
@@ -26,5 +27,5 @@ def test_demo_has_every_status_over_the_past_year_and_is_idempotent(monkeypatch)
     assert Dossier.objects.values("procedure").distinct().count() > 5
     call_command("verify_events")
     counts = (Dossier.objects.count(), Event.objects.count())
-    assert demo.seed(now) == {}
+    assert demo.seed(now) == printed
     assert (Dossier.objects.count(), Event.objects.count()) == counts

@@ -9,6 +9,7 @@ from motcua.core.errors import ActionNotAllowed, NotFound
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, Event, Status
 from motcua.dossiers.services import ACTIONS, perform
+from motcua.payments import services as payments
 
 from .factories import components_for, counter, local, submit, upload
 
@@ -80,6 +81,9 @@ def dossier_in(w, status) -> Dossier:
         chain = [*steps[Status.RESULT_READY], ("return_result", w.reception, {"delivery": "post"})]
     else:
         chain = steps[status]
+    if status in (Status.RESULT_READY, Status.RETURNED):
+        # The counter fee is paid before the result can be returned.
+        payments.start_payment(d.code, w.reception, method="cash", now=MON)
     for action, actor, args in chain:
         d = perform(d.code, action, actor, now=MON, **args)
     return d

@@ -79,3 +79,43 @@ def pages(browser, live_server, transactional_db):
     opened = Pages(browser, live_server.url)
     yield opened
     opened.close()
+
+
+def assert_accessible(page):
+    """axe-core finds nothing on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, (page.url, results.generate_report())
+
+
+def unexpected(errors):
+    """Console errors other than the 422 answer of a form sent back with its errors."""
+    return [e for e in errors if "status of 422" not in e]
+
+
+def fill_sign_in(page, id_number, password):
+    """Sign in on the sign-in form the page shows."""
+    page.locator("input[name=username]").fill(id_number)
+    page.locator("input[name=password]").fill(password)
+    page.locator("form.account-form button[type=submit]").click()
+
+
+# ------------------------------------------------------------------ steps of the e-form pages
+
+
+def continue_(page):
+    page.locator(".actions button[value=continue]").click()
+
+
+def choose_commune(page, javascript, province, commune):
+    """The birth registration's place: a province, then one of its communes (swapped in by
+    htmx, or listed by a button without JavaScript)."""
+    page.locator("#id_tk__registration_place__province").select_option(province)
+    if javascript:
+        page.wait_for_selector(
+            f"#id_tk__registration_place__commune option[value='{commune}']", state="attached"
+        )
+    else:
+        page.get_by_role("button", name="Hiện xã, phường của tỉnh đã chọn").click()
+    page.locator("#id_tk__registration_place__commune").select_option(commune)

@@ -91,3 +91,34 @@ def test_the_page_shows_the_bank_callback_by_itself(pages, live_server, settings
     # No reload: htmx polls the status block every 5 seconds.
     expect(page.locator("[data-payment-status=paid]")).to_be_visible(timeout=12_000)
     assert pages.errors == []
+
+
+def test_the_counter_takes_cash_and_sees_the_day_collection(pages, live_server):
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    def accessible(page):
+        results = Axe().run(page)
+        assert results.violations_count == 0, results.generate_report()
+
+    w = f.world()
+    dossier = f.at_counter(w, copies=2)
+    page = _signed_in(pages, live_server, w.reception)
+    page.goto(f"/mot-cua/ho-so/{dossier.code}/")
+    expect(page.locator("[data-owed='20000']")).to_be_visible()
+    accessible(page)
+    page.get_by_label("Thẻ ngân hàng").check()
+    page.get_by_role("button", name=re.compile("^Thu .* và lập biên lai$")).click()
+    expect(page.locator("[data-owed='0']")).to_be_visible()
+    receipt = page.get_by_role("link", name=re.compile(r"BL-\d{4}.0000001"))
+    assert page.request.get(receipt.get_attribute("href")).body().startswith(b"%PDF")
+    page.get_by_text(re.compile("Hủy biên lai hoặc hoàn tiền")).click()  # opens the details
+    accessible(page)
+
+    page.get_by_role("link", name="Thu phí, lệ phí").click()
+    expect(page.locator("[data-collected='20000']")).to_be_visible()
+    accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải Excel (XLSX)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    assert pages.errors == []

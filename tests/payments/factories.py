@@ -27,8 +27,14 @@ FORM_SCHEMA = {
     "properties": {
         "full_name": {"type": "string", "title": "Họ và tên"},
         "copies": {"type": "integer", "minimum": 0, "title": "Số bản sao"},
+        "poor_household": {"type": "boolean", "title": "Thuộc hộ nghèo"},
+        "beneficiary": {
+            "type": "object",
+            "properties": {"category": {"type": "string", "title": "Đối tượng"}},
+        },
     },
 }
+POOR_EXEMPT = "người thuộc hộ nghèo (Thông tư 85/2019/TT-BTC, Điều 5)"
 
 
 def citizen(full_name="Nguyễn Văn An") -> User:
@@ -89,12 +95,20 @@ def world() -> SimpleNamespace:
         "per_unit_field": "",
         "note": "",
     }
+    exempt_fee = {
+        **free_online,
+        "online_amount": None,
+        "exemption_field": "poor_household",
+        "exemption_reason": POOR_EXEMPT,
+    }
     return SimpleNamespace(
         home=home,
         other=other,
         paid_procedure=procedure([copy_fee]),
         free_procedure=procedure([free_online]),
         later_procedure=procedure([copy_fee], payment_due="before_result"),
+        before_procedure=procedure([copy_fee], payment_due="before_processing"),
+        exempt_procedure=procedure([exempt_fee, copy_fee]),
         citizen=citizen(),
         other_citizen=citizen("Trần Thị Bình"),
         reception=officer(home, "reception"),
@@ -104,12 +118,12 @@ def world() -> SimpleNamespace:
     )
 
 
-def submit(w, proc=None, *, copies=3, applicant=None, now=None):
+def submit(w, proc=None, *, copies=3, applicant=None, now=None, **answers):
     return dossiers.submit_online(
         applicant_user=applicant or w.citizen,
         procedure=(proc or w.paid_procedure).code,
         agency=HOME,
-        form={"full_name": "Nguyễn Văn An", "copies": copies},
+        form={"full_name": "Nguyễn Văn An", "copies": copies, **answers},
         components=[],
         applicant={"phone": "0912345678", "address": "Phúc Yên, Phú Thọ"},
         now=now,

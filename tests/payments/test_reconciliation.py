@@ -1,5 +1,9 @@
 """Reconciliation of a bank statement (CSV) with the agency's payments."""
 
+from datetime import datetime
+from unittest import mock
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -12,6 +16,14 @@ from . import factories as f
 from .test_api import client_for, notification
 
 URL = "/api/v1/payments/reconciliation"
+# The statements below are of 23/11/2026; the payments are made that day, local time.
+STATEMENT_DAY = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+@pytest.fixture(autouse=True)
+def _on_the_statement_day():
+    with mock.patch("django.utils.timezone.now", return_value=STATEMENT_DAY):
+        yield
 
 
 def _paid(w, copies=1, transaction_id="FT1"):

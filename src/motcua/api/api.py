@@ -71,6 +71,7 @@ def _add_routers() -> None:
     from motcua.catalog.api import router as catalog_router
     from motcua.dossiers.api import router as dossiers_router
     from motcua.dossiers.slips_api import router as slips_router
+    from motcua.feedback.api import router as feedback_router
     from motcua.integrations.api import router as notifications_router
     from motcua.payments.api import router as payments_router
     from motcua.workdays.api import router as workdays_router
@@ -80,6 +81,7 @@ def _add_routers() -> None:
     api.add_router("", dossiers_router)
     api.add_router("", payments_router)
     api.add_router("", slips_router)
+    api.add_router("", feedback_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/workdays", workdays_router)
 

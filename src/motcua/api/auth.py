@@ -10,8 +10,10 @@ from django.conf import settings
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from motcua.accounts.queries import remember_verification, verification_sql
 from motcua.core.errors import Forbidden, NotAuthenticated
 from motcua.core.services import user_for_api_token
+from motcua.dossiers.queries import holds_role_sql, no_officer_roles
 
 
 class BearerToken(HttpBearer):
@@ -25,10 +27,16 @@ class BearerToken(HttpBearer):
         return self.authenticate(request, token.strip())
 
     def authenticate(self, request, token):
-        user = user_for_api_token(token)
+        # Whether the caller holds any officer role, and what their account proved, come
+        # with the token: a citizen's submission reads neither again.
+        also = {"holds_officer_role": holds_role_sql("u.id"), **verification_sql("u.id")}
+        user = user_for_api_token(token, also=also)
         if user is None:
             # A bad token is an error even with a session: the client meant the token.
             raise NotAuthenticated("Mã truy cập không hợp lệ hoặc đã hết hạn.")
+        if not user.holds_officer_role:
+            no_officer_roles(user)
+        remember_verification(user)
         request.user = user
         return user
 

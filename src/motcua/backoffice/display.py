@@ -45,7 +45,11 @@ DELIVERIES = {
 }
 
 _STATUS = dict(Status.choices)
-_ROLES = {**dict(OfficerRole.Role.choices), "applicant": gettext_lazy("Người nộp hồ sơ")}
+_ROLES = {
+    **dict(OfficerRole.Role.choices),
+    "applicant": gettext_lazy("Người nộp hồ sơ"),
+    "helper": gettext_lazy("Người hỗ trợ nộp hồ sơ"),
+}
 _BADGES = {
     Timeliness.EARLY: "ok",
     Timeliness.ON_TIME: "ok",

@@ -4,19 +4,30 @@ Forms only shape input; the dossiers service decides and writes. `arguments()` g
 keyword arguments of `dossiers.services.perform` for the action.
 """
 
-import re
-
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.accounts.forms import CodeForm, IdNumberField, TaxCodeField
 from motcua.catalog.models import OfficerRole
-from motcua.dossiers import services
+from motcua.core import ids
+from motcua.dossiers import eform, services
 from motcua.dossiers.files import store_file
 from motcua.dossiers.models import Channel, Event, Status
 
-from . import eform
+from . import eform as counter_eform
+
+
+class SecondFactorForm(CodeForm):
+    """The code of the officer's authenticator app (TOTP)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Mã xác thực 6 chữ số")
+        self.fields["code"].help_text = _(
+            "Mở ứng dụng xác thực trên điện thoại và nhập mã đang hiển thị."
+        )
 
 
 class OfficerAuthenticationForm(AuthenticationForm):
@@ -80,9 +91,6 @@ class MultipleFileField(forms.FileField):
             return []
         return [single(item, initial) for item in items]
 
-
-# Where a move may take the dossier: the dossiers service's own rule.
-candidate_steps = getattr(services, "candidate_steps", None) or services._candidate_steps
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/jpeg,image/png"
 
@@ -213,7 +221,7 @@ class MoveForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        steps = candidate_steps(self.dossier, self.action)
+        steps = services.candidate_steps(self.dossier, self.action)
         self.fields["to_step"].choices = [
             (
                 str(step.pk),
@@ -238,7 +246,7 @@ class MoveForm(ActionForm):
 
     def clean(self):
         data = super().clean()
-        steps = candidate_steps(self.dossier, self.action)
+        steps = services.candidate_steps(self.dossier, self.action)
         if data.get("assignee") and steps and data.get("to_step") != str(steps[0].pk):
             self.add_error("assignee", _("Chỉ giao cán bộ khi chuyển đến bước mặc định."))
         return data
@@ -293,7 +301,7 @@ class RecordPaymentForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         requested = (
-            Event.objects.filter(dossier=self.dossier, action="request_payment")
+            Event.objects.filter(dossier=self.dossier, to_status=Status.AWAITING_PAYMENT)
             .order_by("-seq")
             .values_list("payload", flat=True)
             .first()
@@ -390,20 +398,37 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
 
 # --------------------------------------------------------------------------- the counter
 
-_ID_NUMBER = re.compile(r"^\d{12}$")
-_PHONE = re.compile(r"^\+?\d{9,15}$")
-
 
 class CounterForm(forms.Form):
-    """A paper dossier at the counter: receiving agency, applicant, e-form, scanned parts."""
+    """A paper dossier at the counter: receiving agency, applicant (a citizen by ID number,
+    or an organisation by tax code through its representative), e-form, scanned parts."""
+
+    KINDS = {"citizen": _("Công dân"), "organisation": _("Tổ chức, doanh nghiệp")}
 
     agency = forms.ChoiceField(label=_("Cơ quan tiếp nhận"))
-    full_name = forms.CharField(label=_("Họ, chữ đệm và tên người nộp"), max_length=200)
-    id_number = forms.CharField(
-        label=_("Số định danh cá nhân (CCCD)"),
-        max_length=12,
-        help_text=_("12 chữ số."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    kind = forms.ChoiceField(
+        label=_("Người nộp là"), required=False, widget=forms.RadioSelect, initial="citizen"
+    )
+    full_name = forms.CharField(
+        label=_("Họ, chữ đệm và tên người nộp hoặc tên tổ chức"), max_length=200
+    )
+    # The officer types someone else's numbers: the browser must not offer its own.
+    id_number = IdNumberField(
+        required=False,
+        autocomplete="off",
+        help_text=_("12 chữ số. Bắt buộc khi người nộp là công dân."),
+    )
+    tax_code = TaxCodeField(
+        label=_("Mã số thuế của tổ chức"),
+        required=False,
+        autocomplete="off",
+        help_text=_("10 chữ số, hoặc 10 chữ số-3 chữ số với chi nhánh. Bắt buộc với tổ chức."),
+    )
+    representative = forms.CharField(
+        label=_("Người đại diện tổ chức nộp hồ sơ"),
+        max_length=200,
+        required=False,
+        help_text=_("Bắt buộc với tổ chức."),
     )
     phone = forms.CharField(
         label=_("Số điện thoại"), max_length=15, widget=forms.TextInput(attrs={"type": "tel"})
@@ -411,16 +436,42 @@ class CounterForm(forms.Form):
     email = forms.EmailField(label=_("Thư điện tử"), required=False, max_length=254)
     address = forms.CharField(label=_("Địa chỉ"), max_length=300)
 
-    APPLICANT_FIELDS = ("full_name", "id_number", "phone", "email", "address")
+    APPLICANT_FIELDS = (
+        "kind",
+        "full_name",
+        "id_number",
+        "tax_code",
+        "representative",
+        "phone",
+        "email",
+        "address",
+    )
+    CONTACT_FIELDS = ("full_name", "phone", "email", "address")
 
-    def __init__(self, *args, procedure, agencies, **kwargs):
+    def __init__(self, *args, procedure, agencies, counts=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
         self.fields["agency"].choices = [(a.code, a.name) for a in agencies]
         if len(agencies) == 1:
             self.fields["agency"].initial = agencies[0].code
-        self.sections = eform.layout(procedure.form_schema, procedure.form_ui)
+        # Only the kinds of applicant the procedure is for.
+        kinds = [
+            k for k in self.KINDS if not procedure.applicant_kinds or k in procedure.applicant_kinds
+        ]
+        self.fields["kind"].choices = [(k, self.KINDS[k]) for k in kinds or self.KINDS]
+        self.fields["kind"].initial = self.fields["kind"].choices[0][0]
+        if counts is None:
+            # As many items of each repeating group as the posted page had (one when new).
+            arrays = counter_eform.arrays_of(counter_eform.layout(procedure))
+            counts = counter_eform.posted_counts(self.data, arrays) if self.is_bound else {}
+        self.sections = counter_eform.layout(procedure, counts)
         self.fields.update(eform.fields_for(self.sections))
+        # An item left empty is no item (the answers leave it out): its questions are
+        # required only once something in the item is answered (`_check_items`).
+        self.items = [g for s in self.sections for g in s.groups if g.array is not None]
+        for group in self.items:
+            for leaf in group.leaves:
+                self.fields[leaf.name].required = False
         self.specs = list(procedure.components.all())
         for spec in self.specs:
             field = MultipleFileField(label=spec.name, required=spec.required)
@@ -431,37 +482,85 @@ class CounterForm(forms.Form):
     def spec_field(spec) -> str:
         return f"tp_{spec.pk}"
 
-    def clean_id_number(self):
-        value = self.cleaned_data["id_number"].strip()
-        if not _ID_NUMBER.match(value):
-            raise forms.ValidationError(_("Số định danh cá nhân gồm đúng 12 chữ số."))
-        return value
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or self.fields["kind"].initial
+
+    def _check_items(self, data) -> None:
+        for group in self.items:
+            if not any(data.get(leaf.name) not in (None, "") for leaf in group.leaves):
+                continue
+            for leaf in group.leaves:
+                if leaf.required and data.get(leaf.name) in (None, "") and leaf.name in data:
+                    self.add_error(leaf.name, self.fields[leaf.name].error_messages["required"])
+
+    def clean(self):
+        data = super().clean()
+        self._check_items(data)
+        organisation = data.get("kind") == "organisation"
+        # Only the number of the kind of applicant chosen is asked: what is left in the
+        # other box neither counts nor blocks.
+        asked, ignored = ("tax_code", "id_number") if organisation else ("id_number", "tax_code")
+        self._errors.pop(ignored, None)
+        data[ignored] = ""
+        if not data.get(asked) and asked not in self._errors:
+            self.add_error(asked, self.fields[asked].message)
+        if organisation and not (data.get("representative") or "").strip():
+            self.add_error("representative", _("Bắt buộc nhập."))
+        return data
 
     def clean_phone(self):
-        value = self.cleaned_data["phone"].replace(" ", "").replace(".", "")
-        if not _PHONE.match(value):
+        value = ids.normalise_phone(self.cleaned_data["phone"])
+        if not ids.is_phone(value):
             raise forms.ValidationError(_("Số điện thoại không hợp lệ."))
         return value
 
     # Layout helpers for the template.
     def applicant_fields(self):
-        return [self[name] for name in self.APPLICANT_FIELDS]
+        return [self[name] for name in self.APPLICANT_FIELDS if name != "kind"]
 
     def form_sections(self):
+        """[(section title, [(group, [bound fields], its add/remove buttons)])]."""
         return [
             (
                 section.title,
-                [(g.title, [self[leaf.name] for leaf in g.leaves]) for g in section.groups],
+                [
+                    (g, [self[leaf.name] for leaf in g.leaves], self._buttons(g))
+                    for g in section.groups
+                ],
             )
             for section in self.sections
         ]
+
+    @staticmethod
+    def _buttons(group) -> dict:
+        if group.array is None:
+            return {}
+        dotted = ".".join(group.array)
+        return {
+            "id": "-".join(("item", *group.array)),
+            "label": group.title.rsplit(" (", 1)[0],
+            "remove": f"{counter_eform.REMOVE}{dotted}.{group.index}",
+            "add": f"{counter_eform.ADD}{dotted}" if group.last else "",
+            "count_name": counter_eform.count_name(group.array),
+            "count": group.index + 1,
+        }
+
+    def htmx_params(self) -> str:
+        """What htmx posts for an add/remove button: all but the files (they stay chosen)."""
+        files = ",".join(self.spec_field(spec) for spec in self.specs)
+        return f"not {files}" if files else "*"
 
     def component_fields(self):
         return [(spec, self[self.spec_field(spec)]) for spec in self.specs]
 
     def applicant(self) -> dict:
         data = self.cleaned_data
-        return {"kind": "citizen", **{name: data[name] for name in self.APPLICANT_FIELDS}}
+        applicant = {"kind": data["kind"], **{name: data[name] for name in self.CONTACT_FIELDS}}
+        if data["kind"] == "organisation":
+            applicant.update(tax_code=data["tax_code"], representative=data["representative"])
+        else:
+            applicant["id_number"] = data["id_number"]
+        return applicant
 
     def answers(self) -> dict:
         return eform.answers(self.sections, self.cleaned_data)
@@ -476,9 +575,14 @@ class CounterForm(forms.Form):
 
     def add_service_errors(self, fields: dict) -> None:
         """Put the service's field errors (`applicant.phone`, `form.x.y`, `components`) on
-        the fields they belong to; the rest on the form."""
+        the fields they belong to (inside the right item of a repeating group); the rest on
+        the form."""
+        index_map = counter_eform.item_index_map(self.sections, self.cleaned_data)
         for path, messages in (fields or {}).items():
-            name = eform.field_name(path)
+            name = eform.field_name(counter_eform.page_path(path, index_map))
+            if name is not None and name not in self.fields:
+                # About a whole object or group (too few items): its first question.
+                name = next((n for n in self.fields if n.startswith(name + eform.SEP)), name)
             if path.startswith("applicant."):
                 name = path.split(".", 1)[1]
             elif path == "agency":

@@ -2,16 +2,18 @@
 (an officer sees only the dossiers of the agencies where they hold a role)."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import OfficerRole, Procedure
+from motcua.dossiers import counts
 from motcua.dossiers.models import OPEN, Dossier, Status
-from motcua.dossiers.queries import officer_roles, overdue_filter, visible_dossiers, with_related
+from motcua.dossiers.queries import officer_roles, overdue_filter, with_related
 
 RECEPTION = OfficerRole.Role.RECEPTION.value
 NOTHING = Q(pk__in=[])
@@ -44,13 +46,17 @@ def tabs_for(user) -> list[Tab]:
     return [tab for tab in TABS if receives or not tab.reception_only]
 
 
-def officer_dossiers(user) -> QuerySet[Dossier]:
-    """The dossiers of the officer's agencies (receiving agency or agency of the current
-    step); an officer's own applications as a citizen are not in the back office."""
+def officer_parts(user) -> list[Q]:
+    """The dossiers of the officer's agencies as two disjoint parts, each read from its own
+    indexes (an OR of the agency columns would visit every row of the agency for each page):
+    those their agencies received, and those another agency received whose step one of theirs
+    holds (`held_by`, liên thông). Drafts, unnumbered, are the applicant's alone; an officer's
+    own applications as a citizen are not in the back office."""
     agencies = list(officer_roles(user))
-    return visible_dossiers(user).filter(
-        Q(agency_id__in=agencies) | Q(current_agency_id__in=agencies)
-    )
+    not_draft = ~Q(status=Status.DRAFT)
+    receiving = Q(agency_id__in=agencies) & not_draft
+    holding = Q(held_by_id__in=agencies) & ~Q(agency_id__in=agencies) & not_draft
+    return [receiving, holding]
 
 
 def tab_filters(user, now=None) -> dict[str, Q]:
@@ -77,13 +83,32 @@ def tab_filters(user, now=None) -> dict[str, Q]:
     }
 
 
-def tab_counts(user, now=None) -> dict[str, int]:
-    """Every tab's count in one query."""
+# Every tab but "tat-ca" holds only dossiers still being worked on, a small share of an
+# agency's rows: they are counted apart from the (index-only) count of all rows.
+LIVE = sorted(OPEN | {Status.RESULT_READY})
+
+
+def tab_part_counts(user, now=None) -> dict[str, list[int]]:
+    """Every tab's count in each of `officer_parts`, in three queries whatever the rows."""
     filters = tab_filters(user, now)
-    counts = officer_dossiers(user).aggregate(
-        **{slug.replace("-", "_"): Count("pk", filter=q) for slug, q in filters.items()}
-    )
-    return {slug: counts[slug.replace("-", "_")] for slug in filters}
+    receiving, holding = officer_parts(user)
+    live = {slug: Count("pk", filter=q) for slug, q in filters.items() if slug != "tat-ca"}
+    mine = Dossier.objects.filter(receiving, status__in=LIVE).aggregate(**_named(live))
+    mine["tat_ca"] = counts.received_total(list(officer_roles(user)))  # kept, not counted
+    held = Dossier.objects.filter(holding).aggregate(**_named(live), tat_ca=Count("pk"))
+    return {slug: [mine[_name(slug)] or 0, held[_name(slug)] or 0] for slug in filters}
+
+
+def tab_counts(user, now=None) -> dict[str, int]:
+    return {slug: sum(parts) for slug, parts in tab_part_counts(user, now).items()}
+
+
+def _name(slug: str) -> str:
+    return slug.replace("-", "_")
+
+
+def _named(aggregates: dict) -> dict:
+    return {_name(slug): value for slug, value in aggregates.items()}
 
 
 def search_filter(text: str) -> Q:
@@ -95,6 +120,34 @@ def search_filter(text: str) -> Q:
     return query
 
 
+NO_DEADLINE = datetime.min.replace(tzinfo=UTC)
+
+
+class InboxIds:
+    """The ids of one tab's dossiers, oldest deadline first (what must be done soonest on
+    top), for Django's Paginator: each part is counted and read in deadline order from its
+    own index, up to the end of the page asked for, and the parts merged."""
+
+    def __init__(self, parts: list[QuerySet[Dossier]], counts: list[int] | None = None):
+        self.parts = parts
+        self.counts = counts
+
+    def count(self) -> int:
+        if self.counts is None:
+            self.counts = [rows.count() for rows in self.parts]
+        return sum(self.counts)
+
+    def __getitem__(self, window: slice) -> list[int]:
+        keys = []
+        for index, rows in enumerate(self.parts):
+            if self.counts is not None and not self.counts[index]:
+                continue
+            ordered = rows.order_by(F("due_at").asc(nulls_last=True), "id")
+            keys += ordered.values_list("due_at", "id")[: window.stop]
+        keys.sort(key=lambda key: (key[0] is None, key[0] or NO_DEADLINE, key[1]))
+        return [pk for _, pk in keys[window]]
+
+
 def inbox_rows(
     user,
     tab: str,
@@ -104,8 +157,11 @@ def inbox_rows(
     status: str = "",
     channel: str = "",
     now=None,
-) -> QuerySet[Dossier]:
-    rows = officer_dossiers(user).filter(tab_filters(user, now)[tab])
+    part_counts: list[int] | None = None,
+) -> InboxIds:
+    """The tab's dossier ids; `part_counts`: the tab's count in each part when already read
+    (`tab_part_counts`), used when no filter narrows the tab."""
+    rows = Dossier.objects.filter(tab_filters(user, now)[tab])
     if q:
         rows = rows.filter(search_filter(q))
     if procedure:
@@ -114,8 +170,14 @@ def inbox_rows(
         rows = rows.filter(status=status)
     if channel:
         rows = rows.filter(channel=channel)
-    # Oldest deadline first: what must be done soonest is on top.
-    return with_related(rows).order_by("due_at", "id")
+    parts = [rows.filter(part) for part in officer_parts(user)]
+    if part_counts is None:
+        return InboxIds(parts)
+    # A part the tab has nothing in has nothing once filtered either: not read at all.
+    kept = [index for index, count in enumerate(part_counts) if count]
+    parts, counts = [parts[i] for i in kept], [part_counts[i] for i in kept]
+    narrowed = q or procedure or status or channel
+    return InboxIds(parts, None if narrowed else counts)
 
 
 def dossiers_by_ids(ids: list[int]) -> list[Dossier]:

@@ -9,6 +9,7 @@ from functools import wraps
 
 from csp.decorators import csp_update
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
@@ -16,15 +17,16 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.catalog.models import Agency
 from motcua.catalog.queries import published_procedure
 from motcua.core.errors import DomainError, NotFound, ValidationFailed
-from motcua.dossiers import services
+from motcua.dossiers import eform, services
 from motcua.dossiers.files import JPEG, PDF, PNG
-from motcua.dossiers.models import Status, StoredFile
+from motcua.dossiers.models import StoredFile
 from motcua.dossiers.queries import (
     dossier_for,
     events_of,
@@ -34,8 +36,16 @@ from motcua.dossiers.queries import (
 )
 from motcua.dossiers.timeliness import dossier_timeliness, step_visits
 
-from . import display, eform, queries
-from .forms import ACTION_FORMS, CounterForm, InboxFilterForm, OfficerAuthenticationForm
+from . import display, queries, second_factor
+from . import eform as counter_eform
+from . import payments as money
+from .forms import (
+    ACTION_FORMS,
+    CounterForm,
+    InboxFilterForm,
+    OfficerAuthenticationForm,
+    SecondFactorForm,
+)
 from .second_factor import second_factor_challenge
 
 PAGE_SIZE = 20
@@ -54,6 +64,10 @@ def officer_required(view):
             return redirect_to_login(request.get_full_path(), reverse("backoffice:login"))
         if not officer_roles(request.user):
             return _forbidden(request)
+        if not second_factor.session_verified(request):
+            # Signed in elsewhere on a password alone: this role needs the second factor.
+            logout(request)
+            return redirect_to_login(request.get_full_path(), reverse("backoffice:login"))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -72,6 +86,34 @@ class OfficerLoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         return reverse("backoffice:inbox")
+
+
+def second_factor_page(request):
+    """The one-time code after the password (and enrolment of an authenticator app), or an
+    optional enrolment for a signed-in officer."""
+    user = second_factor.pending_user(request)
+    if user is None and request.user.is_authenticated and officer_roles(request.user):
+        user = request.user
+    if user is None:
+        messages.error(request, _("Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại."))
+        return redirect("backoffice:login")
+    device, enrolling = second_factor.device_for(user)
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if second_factor.verify(request, user, form.cleaned_data["code"]):
+            if enrolling:
+                messages.success(request, _("Đã bật xác thực hai lớp cho tài khoản."))
+            target = request.session.pop("backoffice_next", "")
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                target = reverse("backoffice:inbox")
+            return redirect(target)
+        form.add_error("code", _("Mã không đúng hoặc đã hết hạn. Vui lòng thử mã mới."))
+    context = {"form": form, "enrolling": enrolling, "officer": user}
+    if enrolling:
+        context.update(second_factor.enrolment(device))
+    return render(
+        request, "backoffice/second_factor.html", context, status=422 if form.errors else 200
+    )
 
 
 class OfficerLogoutView(auth_views.LogoutView):
@@ -99,6 +141,8 @@ def inbox(request):
     if form.is_bound:
         form.is_valid()
         filters = form.cleaned_data
+    part_counts = queries.tab_part_counts(user, now)
+    counts = {slug: sum(parts) for slug, parts in part_counts.items()}
     rows = queries.inbox_rows(
         user,
         tab,
@@ -107,9 +151,9 @@ def inbox(request):
         status=filters.get("status", ""),
         channel=filters.get("channel", ""),
         now=now,
+        part_counts=part_counts[tab],
     )
-    counts = queries.tab_counts(user, now)
-    page = _page(request, rows.values_list("pk", flat=True))
+    page = _page(request, rows)
     page.object_list = queries.dossiers_by_ids(list(page.object_list))
     return render(
         request,
@@ -164,7 +208,7 @@ def _render_dossier(request, dossier, *, bound=None, status=200):
         "visits": [display.visit(v) for v in step_visits(dossier, events, now)],
         "slips": display.slips(dossier, events),
         "action_forms": action_forms,
-        "fees_due": display.money(services.fees_due(dossier)),
+        "pay": money.panel(dossier, user),
     }
     return render(request, "backoffice/dossier.html", context, status=status)
 
@@ -201,6 +245,27 @@ def dossier_action(request, code, action):
     if officer_agency_of(user, done) is None:
         return redirect("backoffice:inbox")
     return redirect("backoffice:dossier", code=done.code)
+
+
+@officer_required
+def dossier_collect(request, code):
+    """Cash or card taken at the counter for what the dossier owes, with its receipt."""
+    return money.collect(request, _officer_dossier(request.user, code))
+
+
+@officer_required
+def receipt_cancel(request, code, receipt_id):
+    return money.cancel_receipt(request, _officer_dossier(request.user, code), receipt_id)
+
+
+@officer_required
+def receipt_refund(request, code, receipt_id):
+    return money.refund(request, _officer_dossier(request.user, code), receipt_id)
+
+
+@officer_required
+def collections(request):
+    return money.collections(request)
 
 
 @officer_required
@@ -251,6 +316,17 @@ def counter_receive(request, code):
     )
     if not agencies:
         raise Http404(_("Cơ quan của bạn không tiếp nhận thủ tục này."))
+    asked = counter_eform.item_action(procedure, request.POST) if request.method == "POST" else None
+    if asked is not None:
+        # An item added or removed: the page again with every answer typed, no errors yet.
+        form = CounterForm(
+            initial=asked.initial, procedure=procedure, agencies=agencies, counts=asked.counts
+        )
+        return render(
+            request,
+            "backoffice/counter_receive.html",
+            {"procedure": procedure, "form": form, "files_dropped": bool(request.FILES)},
+        )
     form = CounterForm(
         request.POST or None, request.FILES or None, procedure=procedure, agencies=agencies
     )
@@ -285,6 +361,6 @@ def counter_receive(request, code):
     return render(
         request,
         "backoffice/counter_receive.html",
-        {"procedure": procedure, "form": form, "statuses": Status},
+        {"procedure": procedure, "form": form, "files_dropped": form.is_bound},
         status=status,
     )

@@ -151,7 +151,20 @@ PARTS = {
             "note",
         ),
     ),
-    Fee: ("fees", ("name", "kind", "amount", "online_amount", "per_unit_field", "note")),
+    Fee: (
+        "fees",
+        (
+            "name",
+            "kind",
+            "amount",
+            "online_amount",
+            "per_unit_field",
+            "exemption_field",
+            "exemption_values",
+            "exemption_reason",
+            "note",
+        ),
+    ),
     Step: ("steps", ("name", "role", "agency", "budget_hours", "inter_agency")),
 }
 

@@ -61,6 +61,14 @@ class FeeOut(Schema):
     amount: int = Field(description="Amount paid at the counter, in đồng.")
     online_amount: int = Field(description="Amount paid when submitting online, in đồng.")
     per_unit_field: str = Field(description="E-form field the amount is multiplied by, if any.")
+    exemption_field: str = Field(
+        "", description="E-form field whose answer exempts the applicant from this fee, if any."
+    )
+    exemption_values: list[str | bool] = Field(
+        default_factory=list,
+        description="Answers that exempt; empty: a yes (true) answer to a yes/no question.",
+    )
+    exemption_reason: str = Field("", description="Who is exempt and the legal basis.")
     note: str
 
 
@@ -202,6 +210,9 @@ def _procedure_detail(request, p: Procedure) -> dict:
                 "amount": f.amount,
                 "online_amount": f.amount if f.online_amount is None else f.online_amount,
                 "per_unit_field": f.per_unit_field,
+                "exemption_field": f.exemption_field,
+                "exemption_values": list(f.exemption_values),
+                "exemption_reason": f.exemption_reason,
                 "note": f.note,
             }
             for f in p.fees.all()

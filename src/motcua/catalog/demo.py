@@ -62,7 +62,7 @@ def _password_hash(password: str) -> str:
     return make_password(password)
 
 
-def _get_or_create_user(username: str, password: str, **fields):
+def get_or_create_user(username: str, password: str, **fields):
     user_model = get_user_model()
     user = user_model.objects.filter(username=username).first()
     if user is None:
@@ -74,7 +74,7 @@ def _get_or_create_user(username: str, password: str, **fields):
 
 def _seed_officer(row: dict, password: str) -> dict:
     is_catalog_admin = OfficerRole.Role.CATALOG_ADMIN in row["roles"]
-    user = _get_or_create_user(
+    user = get_or_create_user(
         row["username"], password, full_name=row["full_name"], is_staff=is_catalog_admin
     )
     agency = Agency.objects.get(code=row["agency"])
@@ -92,7 +92,7 @@ def _seed_officer(row: dict, password: str) -> dict:
 
 def _seed_citizen(row: dict, password: str) -> dict:
     # Citizens sign in with their 12-digit ID number as username.
-    _get_or_create_user(
+    get_or_create_user(
         row["id_number"],
         password,
         full_name=row["full_name"],

@@ -338,6 +338,30 @@ class Fee(models.Model):
         blank=True,
         help_text=_("Tên trường của tờ khai (ví dụ số bản sao) mà mức thu được nhân theo."),
     )
+    exemption_field = models.CharField(
+        _("miễn theo trường tờ khai"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Tên trường của tờ khai (có thể có dấu chấm, ví dụ requester.poor_household) mà "
+            "câu trả lời quyết định việc miễn khoản thu."
+        ),
+    )
+    exemption_values = models.JSONField(
+        _("câu trả lời được miễn"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Các câu trả lời được miễn (ví dụ các nhóm đối tượng); để trống nếu trường là câu "
+            "hỏi có/không và câu trả lời “có” được miễn."
+        ),
+    )
+    exemption_reason = models.CharField(
+        _("lý do miễn"),
+        max_length=500,
+        blank=True,
+        help_text=_("Đối tượng được miễn và căn cứ pháp lý, hiển thị cho người nộp."),
+    )
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
 
     class Meta:

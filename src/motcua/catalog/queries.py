@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from motcua.core.text import fold
 
-from .models import Agency, Procedure
+from .models import AdministrativeUnit, Agency, Procedure
 
 # A leading "Thủ tục" says nothing about the procedure: ignore it when comparing name lengths.
 _GENERIC_PREFIX = "thu tuc "
@@ -229,6 +229,9 @@ def procedure_as_dict(procedure: Procedure) -> dict:
                 "amount": f.amount,
                 "online_amount": f.online_amount,
                 "per_unit_field": f.per_unit_field,
+                "exemption_field": f.exemption_field,
+                "exemption_values": list(f.exemption_values),
+                "exemption_reason": f.exemption_reason,
                 "note": f.note,
             }
             for f in procedure.fees.all()
@@ -253,3 +256,27 @@ PROCEDURE_DICT_PREFETCH = (
     "fees",
     "steps__agency",
 )
+
+
+def province_names() -> list[str]:
+    """Provinces of the administrative units, by name (the address picker's first step)."""
+    return list(
+        AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
+def commune_names(province: str) -> list[str]:
+    """The communes of the province named `province` (empty for an unknown one)."""
+    if not province:
+        return []
+    return list(
+        AdministrativeUnit.objects.filter(
+            level=AdministrativeUnit.Level.COMMUNE,
+            province__name=province,
+            province__level=AdministrativeUnit.Level.PROVINCE,
+        )
+        .order_by("name")
+        .values_list("name", flat=True)
+    )

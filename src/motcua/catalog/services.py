@@ -190,6 +190,36 @@ def _dict_list(errors: _Errors, data: dict, key: str) -> list[dict]:
     return value
 
 
+def _form_field(schema: dict, path: str) -> dict | None:
+    """The JSON Schema of the e-form field at a dotted path, or None."""
+    node = schema
+    for part in path.split("."):
+        node = (node.get("properties") or {}).get(part) if isinstance(node, dict) else None
+        if not isinstance(node, dict):
+            return None
+    return node
+
+
+def _exemption(errors: _Errors, item: dict, prefix: str, form_schema: dict) -> dict:
+    """A fee's exemption: the e-form answer that exempts, and why (shown to the applicant)."""
+    field = _text(errors, item, "exemption_field", prefix + "exemption_field", max_length=100)
+    reason = _text(errors, item, "exemption_reason", prefix + "exemption_reason", max_length=500)
+    values = item.get("exemption_values") or []
+    if not isinstance(values, list) or not all(
+        isinstance(v, (str, bool)) and v != "" for v in values
+    ):
+        errors.add(prefix + "exemption_values", "Phải là danh sách các câu trả lời (chuỗi).")
+        values = []
+    if field:
+        if not reason:
+            errors.add(prefix + "exemption_reason", "Cần nêu đối tượng được miễn và căn cứ.")
+        if form_schema and _form_field(form_schema, field) is None:
+            errors.add(prefix + "exemption_field", f"Tờ khai không có trường {field!r}.")
+    elif values or reason:
+        errors.add(prefix + "exemption_field", "Cần tên trường tờ khai quyết định việc miễn.")
+    return {"exemption_field": field, "exemption_values": values, "exemption_reason": reason}
+
+
 def _clean_procedure(data: dict) -> dict:
     """Validate a procedure dict; return the model values, agencies and children.
 
@@ -273,6 +303,7 @@ def _clean_procedure(data: dict) -> dict:
             errors.add(key, "Phải là một đối tượng JSON.")
             value = {}
         fields[key] = value
+    fields["form_schema"] = with_property_order(fields["form_schema"])
     if fields["form_schema"]:
         try:
             jsonschema.Draft202012Validator.check_schema(fields["form_schema"])
@@ -337,6 +368,7 @@ def _clean_procedure(data: dict) -> dict:
                 "per_unit_field": _text(
                     errors, item, "per_unit_field", p + "per_unit_field", max_length=100
                 ),
+                **_exemption(errors, item, p, fields["form_schema"]),
                 "note": _text(errors, item, "note", p + "note", max_length=500),
             }
         )
@@ -457,6 +489,21 @@ def _retrying_once(change):
 
     run.__doc__ = change.__doc__
     return run
+
+
+def with_property_order(schema):
+    """The schema with `x-order` (its properties in the order written) on every object that
+    lacks one: PostgreSQL's jsonb keeps no key order, and the e-form asks its questions in
+    this order."""
+    if isinstance(schema, list):
+        return [with_property_order(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    ordered = {key: with_property_order(value) for key, value in schema.items()}
+    props = schema.get("properties")
+    if isinstance(props, dict) and props and "x-order" not in schema:
+        ordered["x-order"] = list(props)
+    return ordered
 
 
 @_retrying_once

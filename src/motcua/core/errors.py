@@ -40,6 +40,15 @@ class ActionNotAllowed(DomainError):
     message = "Thao tác không được phép ở trạng thái hiện tại."
 
 
+class AccountNotConfirmed(DomainError):
+    status = 403
+    code = "account_not_confirmed"
+    message = (
+        "Tài khoản chưa xác nhận số điện thoại hoặc thư điện tử. "
+        "Hãy nhập mã xác nhận đã gửi cho bạn rồi nộp lại."
+    )
+
+
 class NotAuthenticated(DomainError):
     status = 401
     code = "not_authenticated"

@@ -11,6 +11,18 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+class PersonalDataRead(models.Model):
+    """The audit row of a read of personal data: when and why (each table says who and
+    what). Kept in the database, shown to whom it concerns, never written to the logs."""
+
+    at = models.DateTimeField(_("thời điểm"))
+    purpose = models.CharField(_("mục đích"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-id"]
+
+
 class User(AbstractUser):
     """Anyone who signs in: citizens (username = 12-digit ID number), officers, machines."""
 

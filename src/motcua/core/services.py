@@ -1,20 +1,19 @@
 """Use cases of the core app: API tokens and housekeeping."""
 
 import hashlib
-import re
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from motcua.core import ids
 from motcua.core.errors import NotAuthenticated
 from motcua.core.models import ApiToken, IdempotencyRecord, User
 
 TOKEN_PREFIX = "mct_"
-ID_NUMBER = re.compile(r"^\d{12}$")
 # A last-used time a minute old is precise enough, and saves a write on every request.
 LAST_USED_PRECISION = timedelta(seconds=60)
 
@@ -36,38 +35,52 @@ def issue_api_token(user: User) -> tuple[str, ApiToken]:
     return token, record
 
 
-def user_for_api_token(token: str) -> User | None:
-    """The active user a valid, unexpired token belongs to; None otherwise."""
+def user_for_api_token(token: str, *, also: dict[str, str] | None = None) -> User | None:
+    """The active user a valid, unexpired token belongs to; None otherwise. `also`: SQL
+    expressions over the user's id column `u.id` read in the same query and set on the user
+    by name (e.g. whether they hold a role).
+
+    Every API call runs this first: written as one plain query, which costs a fraction of
+    what building it with the ORM would on each request."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     now = timezone.now()
-    record = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash(token), expires_at__gt=now, user__is_active=True)
-        .first()
+    at = connection.ops.adapt_datetimefield_value
+    extra = "".join(f", {sql} AS {name}" for name, sql in (also or {}).items())
+    rows = User.objects.raw(
+        "SELECT u.*, t.id AS api_token_id, "
+        f"(t.last_used_at IS NULL OR t.last_used_at < %s) AS api_token_stale{extra} "
+        f"FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id "
+        "WHERE t.key_hash = %s AND t.expires_at > %s AND u.is_active",
+        [at(now - LAST_USED_PRECISION), _hash(token), at(now)],
     )
-    if record is None:
-        return None
-    if record.last_used_at is None or now - record.last_used_at > LAST_USED_PRECISION:
-        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
-    return record.user
+    user = next(iter(rows), None)
+    if user is not None and user.api_token_stale:
+        ApiToken.objects.filter(pk=user.api_token_id).update(last_used_at=now)
+    return user
 
 
 def revoke_api_token(token: str) -> bool:
     return ApiToken.objects.filter(key_hash=_hash(token)).delete()[0] > 0
 
 
+def username_for_login(login: str) -> str:
+    """The username to authenticate for what someone typed: citizens type their 12-digit ID
+    number, which is their username, and an account whose username differs is still found
+    by `id_number`."""
+    login = login.strip()
+    if ids.is_id_number(login) and not User.objects.filter(username=login).exists():
+        match = User.objects.filter(id_number=login).values_list("username", flat=True)
+        return match.first() or login
+    return login
+
+
 def login_for_token(request, username: str, password: str, otp: str | None) -> User:
     """Check the credentials (and the one-time code of users who have two-factor on).
 
-    Citizens sign in with their 12-digit ID number; their username is that number, and an
-    account whose username differs is still found by `id_number`.
+    Citizens sign in with their 12-digit ID number (`username_for_login`).
     """
-    username = username.strip()
-    if ID_NUMBER.match(username) and not User.objects.filter(username=username).exists():
-        match = User.objects.filter(id_number=username).values_list("username", flat=True)
-        username = match.first() or username
-    user = authenticate(request, username=username, password=password)
+    user = authenticate(request, username=username_for_login(username), password=password)
     if user is None:
         raise NotAuthenticated("Tên đăng nhập hoặc mật khẩu không đúng.")
     from django_otp import match_token, user_has_device

@@ -12,19 +12,21 @@ from ninja.files import UploadedFile
 from motcua.api.auth import api_auth
 from motcua.api.auth_api import ErrorOut
 from motcua.api.pagination import Page, PageParams
-from motcua.core.errors import NotFound
+from motcua.core.errors import NotFound, ValidationFailed
 from motcua.core.idempotency import idempotent
 from motcua.core.ratelimit import check_rate
+from motcua.payments import queries as payment_queries
+from motcua.payments import services as payments
+from motcua.payments.api import FeeLineOut
 
-from . import queries, services
+from . import assisted, queries, services
 from .files import store_file
-from .models import Channel, Dossier, Event, Status, StoredFile
+from .models import Channel, Dossier, Status, StoredFile
 from .timeliness import dossier_timeliness
 
 router = Router(tags=["dossiers"])
 
 StatusName = Literal[tuple(Status.values)]
-LOOKUP_LIMIT = 10  # lookups per client per minute
 FORMS_URL = "/api/v1/dossiers/{code}/forms/{form}.pdf"
 
 
@@ -54,10 +56,27 @@ class DossierApplicantIn(Schema):
 
 
 class DossierHelperIn(Schema):
-    full_name: str
+    """Either an assisted submission (`on_behalf_of` + how the citizen consented; the caller
+    is the helper and must be a community digital team member or a reception officer), or
+    a note of who helped the applicant on their own account (`full_name`, `consent`)."""
+
+    on_behalf_of: str | None = Field(
+        None, description="Assisted submission: the citizen's 12-digit ID number."
+    )
+    consent_method: Literal["paper", "in_person", "otp"] | None = Field(
+        None,
+        description="paper: scanned signed form (consent_file_id); in_person: consent given "
+        "in the helper's presence; otp: the code POST /assisted/consent-codes sent to the "
+        "citizen's phone (consent_code_id + consent_code).",
+    )
+    consent_file_id: str | None = Field(None, description="paper: id from POST /files.")
+    consent_code_id: str | None = None
+    consent_code: str | None = None
+    consent_note: str | None = Field(None, description="e.g. who witnessed the consent.")
+    full_name: str | None = None
     role: str | None = Field(None, description="e.g. community digital team member.")
     organisation: str | None = None
-    consent: bool = Field(description="The applicant agreed to be helped.")
+    consent: bool | None = Field(None, description="The applicant agreed to be helped.")
 
 
 class DossierIn(Schema):
@@ -70,6 +89,11 @@ class DossierIn(Schema):
         None, description="Required at the counter; online it completes the account's data."
     )
     helper: DossierHelperIn | None = None
+    registry_fields: list[str] = Field(
+        default_factory=list,
+        description="Dotted paths of `form` pre-filled from the population registry and kept "
+        "unchanged (e.g. requester.full_name); those the registry confirms are recorded.",
+    )
 
 
 class ActionIn(Schema):
@@ -173,8 +197,15 @@ class DossierOut(Schema):
     timeliness: Literal["early", "on_time", "overdue", "in_time"]
     paused: bool
     supplement_requests: int
+    from_registry: bool = Field(description="Answers from the population registry were kept.")
+    registry_fields: list[str] = Field(description="The form paths taken from the registry.")
     components: list[DossierComponentOut]
-    fees_due: int = Field(description="What the applicant owes for this channel, in đồng.")
+    fees_due: int = Field(
+        description="What the dossier owes now, in đồng: its procedure's fees for the channel, "
+        "form answers and exemptions once they are due (or what an officer asked for), less "
+        "what was paid."
+    )
+    fee_lines: list[FeeLineOut] = Field(description="Why: what makes up `fees_due`.")
     payments: list[DossierPaymentOut]
     result: DossierResultOut | None
     allowed_actions: list[str] = Field(description="Actions the caller may do now.")
@@ -230,7 +261,11 @@ def _mask(value: str) -> str:
 
 def _applicant_out(d: Dossier, user) -> dict:
     applicant = d.applicant or {}
-    sees_all = queries.is_applicant(user, d) or d.agency_id in queries.officer_roles(user)
+    sees_all = (
+        queries.is_applicant(user, d)
+        or queries.is_helper(user, d)
+        or d.agency_id in queries.officer_roles(user)
+    )
     id_number = applicant.get("id_number") or None
     return {
         "kind": applicant.get("kind", "citizen"),
@@ -249,23 +284,15 @@ def _step_ref(d: Dossier) -> dict | None:
 
 
 def dossier_out(d: Dossier, user, now: datetime | None = None, *, fresh=False) -> dict:
-    """`fresh`: just created, so no payments yet (saves a query on the hot path)."""
+    """`fresh`: just created, so no payments yet and the components are those the services
+    attached (saves queries on the hot path)."""
     now = now or timezone.now()
-    components = d.components.select_related("file").order_by("id")
-    payments = (
-        []
-        if fresh
-        else [
-            {
-                "amount": p.get("amount", 0),
-                "receipt_number": p.get("receipt_number", ""),
-                "at": local(at),
-            }
-            for at, p in Event.objects.filter(dossier=d, action="record_payment")
-            .order_by("seq")
-            .values_list("at", "payload")
-        ]
-    )
+    if fresh and hasattr(d, "new_components"):
+        components = d.new_components
+    else:
+        components = d.components.select_related("file").order_by("id")
+    paid = [] if fresh else payment_queries.paid_items(d)
+    owed = payments.amount_owed(d, nothing_paid=fresh)
     result = None
     if d.status in (Status.RESULT_READY, Status.RETURNED):
         result = {
@@ -301,6 +328,8 @@ def dossier_out(d: Dossier, user, now: datetime | None = None, *, fresh=False) -
         "timeliness": dossier_timeliness(d, now),
         "paused": d.paused,
         "supplement_requests": d.supplement_requests,
+        "from_registry": d.from_registry,
+        "registry_fields": d.registry_fields or [],
         "components": [
             {
                 "spec_id": c.spec_id,
@@ -313,8 +342,9 @@ def dossier_out(d: Dossier, user, now: datetime | None = None, *, fresh=False) -
             }
             for c in components
         ],
-        "fees_due": services.fees_due(d),
-        "payments": payments,
+        "fees_due": owed.total,
+        "fee_lines": [line.as_dict() for line in owed.lines],
+        "payments": [{**item, "at": local(item["at"])} for item in paid],
         "result": result,
         "allowed_actions": services.allowed_actions(d, user, now),
     }
@@ -361,18 +391,26 @@ def upload_file(request, file: File[UploadedFile]):
     "/dossiers",
     auth=api_auth,
     response={201: DossierOut, 403: ErrorOut, 422: ErrorOut},
-    summary="Submit a dossier (online), or receive one at the counter (reception officer)",
+    summary="Submit a dossier (online; for a citizen with `helper.on_behalf_of`), or receive "
+    "one at the counter (reception officer)",
 )
 def create_dossier(request, payload: DossierIn):
     data = payload.dict()
     components = [
         {k: v for k, v in c.items() if v is not None} for c in data.get("components") or []
     ]
+    helper = {k: v for k, v in (data.get("helper") or {}).items() if v is not None}
+    on_behalf_of = helper.pop("on_behalf_of", None)
 
     def create():
-        if payload.channel == Channel.COUNTER or (
+        at_counter = payload.channel == Channel.COUNTER or (
             payload.channel == Channel.POST and queries.officer_roles(request.auth)
-        ):
+        )
+        if on_behalf_of is not None and at_counter:
+            raise ValidationFailed(
+                fields={"helper.on_behalf_of": ["Chỉ dùng khi nộp hồ sơ trực tuyến hộ công dân."]}
+            )
+        if at_counter:
             dossier = services.receive_at_counter(
                 officer=request.auth,
                 procedure=payload.procedure,
@@ -380,8 +418,9 @@ def create_dossier(request, payload: DossierIn):
                 applicant=data.get("applicant") or {},
                 form=payload.form,
                 components=components,
-                helper=data.get("helper"),
+                helper=helper or None,
                 channel=payload.channel,
+                registry_fields=payload.registry_fields,
             )
         else:
             dossier = services.submit_online(
@@ -391,12 +430,51 @@ def create_dossier(request, payload: DossierIn):
                 form=payload.form,
                 components=components,
                 applicant=data.get("applicant"),
-                helper=data.get("helper"),
+                helper=helper or None,
                 channel=payload.channel,
+                registry_fields=payload.registry_fields,
+                on_behalf_of=on_behalf_of,
             )
         return 201, dossier_out(dossier, request.auth, fresh=True)
 
     return idempotent(request, "dossiers", create)
+
+
+class ConsentCodeIn(Schema):
+    on_behalf_of: str = Field(description="The citizen's 12-digit ID number.")
+    phone: str | None = Field(
+        None, description="The citizen's phone, when they have no account with one."
+    )
+
+
+class ConsentCodeOut(Schema):
+    id: str = Field(description="consent_code_id for POST /dossiers.")
+    phone: str = Field(description="Where the code went, masked.")
+    expires_at: datetime
+
+
+CONSENT_CODE_LIMIT = 5  # codes per client per minute
+
+
+@router.post(
+    "/assisted/consent-codes",
+    auth=api_auth,
+    response={201: ConsentCodeOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut},
+    summary="Assisted submission: send the citizen a one-time code to give their consent",
+)
+def create_consent_code(request, payload: ConsentCodeIn):
+    def create():
+        check_rate(request, "consent_code", CONSENT_CODE_LIMIT, 60)
+        row = assisted.request_consent_code(
+            request.auth, payload.on_behalf_of, phone=payload.phone or ""
+        )
+        return 201, {
+            "id": str(row.pk),
+            "phone": assisted.masked_phone(row),
+            "expires_at": local(row.expires_at),
+        }
+
+    return idempotent(request, "consent_codes", create)
 
 
 @router.get(
@@ -494,13 +572,8 @@ def dossier_action(request, code: str, payload: ActionIn):
     summary="Public status lookup with the dossier code and the applicant's ID number",
 )
 def lookup(request, code: str, id_number: str):
-    check_rate(request, "dossier_lookup", LOOKUP_LIMIT, 60)
-    dossier = (
-        Dossier.objects.select_related("procedure")
-        .filter(code=code.strip(), applicant_id_number=id_number.strip())
-        .exclude(applicant_id_number="")
-        .first()
-    )
+    check_rate(request, queries.LOOKUP_SCOPE, queries.LOOKUP_LIMIT, 60)
+    dossier = queries.lookup(code, id_number)
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ với mã và số giấy tờ đã nhập.")
     return {

@@ -12,13 +12,16 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.catalog.models import OfficerRole, Procedure
+from motcua.catalog.demo import get_or_create_user, load
+from motcua.catalog.models import Agency, OfficerRole, Procedure
+from motcua.core import ids
 from motcua.core.errors import DomainError
+from motcua.payments import services as payments
 from motcua.workdays.deadlines import add_working_time
 
 from . import services
 from .files import store_file
-from .models import Dossier, Status
+from .models import DigitalTeamMember, Dossier, Status
 
 TOTAL = 240  # dossiers over the past year
 RECENT = 50  # of which in the last two weeks, so that the inboxes have work in hand
@@ -46,19 +49,62 @@ PATTERN_SAMPLES = [
 ]
 
 
+def _tax_code(rng) -> str:
+    """A tax code with a valid check digit (Lào Cai codes begin 53)."""
+    while True:
+        code = ids.with_tax_check_digit(f"53{rng.randint(0, 9999999):07d}")
+        if code:
+            return code
+
+
 class _Later(Exception):
     """The next action would happen after now: the dossier stays where it is."""
 
 
 def seed(now: datetime | None = None) -> dict:
+    helpers = _seed_digital_team()
+    _seed_history(now)
+    return {"helpers": helpers}
+
+
+def _seed_digital_team() -> list[dict]:
+    """The community digital team members of demo_users.json: citizens' accounts that may
+    submit for others (dossiers/assisted.py)."""
+    users = load("users")
+    password = users["passwords"]["citizen"]
+    printed = []
+    for row in users.get("digital_team", []):
+        user = get_or_create_user(
+            row["id_number"],
+            password,
+            full_name=row["full_name"],
+            id_number=row["id_number"],
+            phone=row.get("phone", ""),
+        )
+        agency = Agency.objects.get(code=row["agency"])
+        DigitalTeamMember.objects.get_or_create(
+            user=user, defaults={"agency": agency, "team_name": row["team_name"]}
+        )
+        printed.append(
+            {
+                "username": row["id_number"],
+                "password": password,
+                "full_name": row["full_name"],
+                "organisation": f"{row['team_name']} — {agency.name}",
+            }
+        )
+    return printed
+
+
+def _seed_history(now: datetime | None) -> None:
     if Dossier.objects.exists():
-        return {}
+        return
     now = now or timezone.now()
     rng = random.Random(SEED)
     staff = _staff()
     plans = [plan for plan in _plans(staff) if plan]
     if not plans:
-        return {}
+        return
     citizens = list(
         get_user_model()
         .objects.filter(id_number__isnull=False, officer_roles__isnull=True)
@@ -75,7 +121,6 @@ def seed(now: datetime | None = None) -> dict:
             _Life(rng, staff, procedure, agency, citizens, now).run(at)
         _every_status(rng, staff, plans, citizens, now)
         services.mark_deadlines(now)
-    return {}
 
 
 def _every_status(rng, staff, plans, citizens, now) -> None:
@@ -212,7 +257,7 @@ class _Life:
         company = {
             "kind": "organisation",
             "full_name": f"Công ty TNHH {rng.choice(GIVEN)} {rng.choice(GIVEN)}",
-            "tax_code": f"53{rng.randint(0, 99999999):08d}",
+            "tax_code": _tax_code(rng),
         }
         online = (
             "online" in (self.procedure.channels or [])
@@ -270,6 +315,8 @@ class _Life:
             if (roll < 0.08 or self.target == "withdrawn") and self.applicant:
                 return self.act("withdraw", self.applicant, at, reason="Nộp nhầm thủ tục.")
             self.act("receive", reception, at)
+        if payments.blocks_processing(self.dossier):
+            at = self._pay(at, reception)
         if self.chance(0.12, "awaiting_supplement"):
             at = self._supplement(at, reception, twice=rng.random() < 0.15)
         if self.chance(0.03, "stopped"):
@@ -305,13 +352,26 @@ class _Life:
         leader = self.officer(self.dossier.acting_agency_id, OfficerRole.Role.LEADER)
         result = store_file(io.BytesIO(DEMO_PDF), "ket-qua.pdf", leader)
         self.act("finish", leader, at, result_file_id=str(result.pk))
-        at = self.later(at, 0.5, 24)
+        at = self._pay(self.later(at, 0.5, 24), reception)
         delivery = (
             "electronic"
             if self.dossier.channel == "online"
             else rng.choice(["counter", "counter", "post"])
         )
         self.act("return_result", reception, at, delivery=delivery)
+
+    def _pay(self, at, reception):
+        """What the dossier owes, paid at the counter (cash, or card for online dossiers),
+        with its receipt: the way back to processing when it waits for payment."""
+        if payments.amount_owed(self.dossier).total <= 0:
+            return at
+        at = self.later(at, 0.1, 2)
+        method = "cash" if self.dossier.channel == "counter" else "card"
+        payments.start_payment(self.dossier.code, reception, method=method, now=at)
+        self.dossier = Dossier.objects.get(pk=self.dossier.pk)
+        if self.dossier.status == self.target:
+            raise _Later
+        return at
 
     def _supplement(self, at, reception, twice):
         for _ in range(2 if twice else 1):

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Agency, ComponentSpec, Procedure, Step
+from motcua.core.models import PersonalDataRead
+from motcua.core.onetime import OneTimeCodeFields
 
 
 class Status(models.TextChoices):
@@ -52,6 +54,15 @@ class Timeliness(models.TextChoices):
     ON_TIME = "on_time", _("Đúng hạn")
     OVERDUE = "overdue", _("Quá hạn")
     IN_TIME = "in_time", _("Trong hạn")
+
+
+class IdentityCheck(models.TextChoices):
+    """How the applicant's identity was verified when the dossier was submitted (indicator
+    5.6; the rules are in `dossiers/identity.py`)."""
+
+    NONE = "", _("Không xác thực qua định danh quốc gia")
+    NATIONAL_ID = "national_id", _("Đăng nhập bằng tài khoản định danh điện tử")
+    REGISTRY = "registry", _("Người nộp được xác định từ Cơ sở dữ liệu quốc gia về dân cư")
 
 
 def _file_path(instance, filename):
@@ -115,7 +126,18 @@ class Dossier(models.Model):
         _("người hỗ trợ"),
         default=dict,
         blank=True,
-        help_text="Who assisted the applicant: {full_name, role, organisation, consent}.",
+        help_text="Who assisted the applicant: {full_name, role, organisation, consent, and for "
+        "an assisted submission user_id, role_label, consent_method, consent_at, consent_note, "
+        "consent_file}.",
+    )
+    helper_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="helped_dossiers",
+        verbose_name=_("tài khoản người hỗ trợ"),
+        help_text="Who submitted for the applicant (assisted submission); sees the dossier too.",
     )
     form = models.JSONField(_("tờ khai"), default=dict, blank=True)
     status = models.CharField(
@@ -165,7 +187,22 @@ class Dossier(models.Model):
         default=False, help_text="Due within one working day (set by mark_deadlines)."
     )
     from_registry = models.BooleanField(
-        default=False, help_text="Applicant checked against the population registry."
+        default=False,
+        help_text="Answers pre-filled from the population registry were kept (indicator 5.6).",
+    )
+    registry_fields = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Dotted paths of the form answers taken from the population registry and "
+        "kept unchanged (a draft holds the claimed ones until it is submitted).",
+    )
+    identity_check = models.CharField(
+        _("xác thực định danh người nộp"),
+        max_length=12,
+        choices=IdentityCheck.choices,
+        default=IdentityCheck.NONE,
+        blank=True,
+        help_text="How the applicant's identity was verified at submission (indicator 5.6).",
     )
     result_file = models.ForeignKey(
         StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -192,7 +229,17 @@ class Dossier(models.Model):
                 name="dossier_applicant",
                 condition=Q(applicant_user__isnull=False),
             ),
-            models.Index(fields=["agency", "status"], name="dossier_agency_status"),
+            models.Index(
+                fields=["helper_user", "-submitted_at", "-id"],
+                name="dossier_helper",
+                condition=Q(helper_user__isnull=False),
+            ),
+            # The back-office tabs: a status of the agency in deadline order, and all of the
+            # agency's dossiers in deadline order (backoffice.queries).
+            models.Index(fields=["agency", "status", "due_at"], name="dossier_agency_status_due"),
+            models.Index(fields=["agency", "due_at", "id"], name="dossier_agency_due"),
+            # Overdue filters: dossiers that ended late, beside those running late (above).
+            models.Index(fields=["agency", "timeliness"], name="dossier_agency_timeliness"),
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
         ]
 
@@ -336,21 +383,103 @@ class DossierCodeCounter(models.Model):
         return f"{self.agency_id} {self.day}: {self.last}"
 
 
-class AccessLog(models.Model):
+class DossierCount(models.Model):
+    """How many dossiers an agency received in each status, so that inbox totals do not count
+    rows. Kept by database triggers on the dossier table in the transaction of every change
+    (dossiers/counts.py), whoever writes; `python -m motcua rebuild_dossier_counts` recounts."""
+
+    # No database constraint: the trigger writes at commit, when an agency deleted in the same
+    # transaction (with its dossiers) would fail it; a stale row of zeros is harmless.
+    agency = models.ForeignKey(
+        Agency, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "status"], name="unique_dossier_count")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.status}: {self.count}"
+
+
+class AccessLog(PersonalDataRead):
     """An officer's read of a dossier, shown to the citizen ("who saw my data")."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="access_logs")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, related_name="+")
     role = models.CharField(max_length=100, blank=True)
-    at = models.DateTimeField()
-    purpose = models.CharField(_("mục đích"), max_length=200)
 
-    class Meta:
-        ordering = ["-at"]
+    class Meta(PersonalDataRead.Meta):
         indexes = [models.Index(fields=["dossier", "-at"], name="accesslog_dossier")]
         verbose_name = _("lượt truy cập hồ sơ")
         verbose_name_plural = _("lượt truy cập hồ sơ")
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.dossier_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Draft(models.Model):
+    """What an online dossier needs while it is a draft (status `draft`): the form pages
+    already saved, the answers taken from the population registry (to tell at submission
+    which were kept unchanged) and the key that makes starting it safe to retry."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="draft")
+    prefilled = models.JSONField(
+        default=dict, blank=True, help_text="Dotted form path -> value filled from the registry."
+    )
+    done = models.JSONField(default=list, blank=True, help_text="Pages saved without errors.")
+    start_key = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ nháp")
+        verbose_name_plural = _("hồ sơ nháp")
+
+    def __str__(self) -> str:
+        return f"#{self.dossier_id}"
+
+
+class DigitalTeamMember(models.Model):
+    """A member of a commune's community digital team (Tổ công nghệ số cộng đồng), who may
+    submit dossiers for citizens with their consent (assisted submission). Not an officer:
+    membership gives no sight of the agency's dossiers, only of those the member submitted."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digital_team"
+    )
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Ủy ban nhân dân cấp xã thành lập tổ"),
+    )
+    team_name = models.CharField(_("tên tổ"), max_length=200, default="Tổ công nghệ số cộng đồng")
+    active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        verbose_name = _("thành viên Tổ công nghệ số cộng đồng")
+        verbose_name_plural = _("thành viên Tổ công nghệ số cộng đồng")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.team_name}"
+
+
+class ConsentCode(OneTimeCodeFields):
+    """A one-time code sent to a citizen's phone: giving it to the person helping them is
+    the citizen's consent to an assisted submission. Only a hash of the code is kept
+    (core.onetime)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    helper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    id_number = models.CharField(max_length=12)
+    phone = models.CharField(max_length=15)
+
+    class Meta:
+        verbose_name = _("mã xác nhận đồng ý")
+        verbose_name_plural = _("mã xác nhận đồng ý")
+
+    def __str__(self) -> str:
+        return str(self.pk)

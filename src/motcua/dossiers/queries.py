@@ -6,7 +6,8 @@ from django.utils import timezone
 from motcua.catalog.models import OfficerRole, Procedure
 from motcua.core.errors import NotFound
 
-from .models import OPEN, AccessLog, Dossier, Event, Status, Timeliness
+from . import counts
+from .models import OPEN, AccessLog, Dossier, Event, IdentityCheck, Status, Timeliness
 
 _ROLES_CACHE = "_motcua_officer_roles"
 
@@ -27,6 +28,17 @@ def officer_roles(user) -> dict[int, frozenset[str]]:
     return cached
 
 
+def holds_role_sql(user_id: str) -> str:
+    """SQL: whether the user whose id is the column `user_id` holds any officer role."""
+    table = OfficerRole._meta.db_table
+    return f"EXISTS (SELECT 1 FROM {table} r WHERE r.user_id = {user_id})"
+
+
+def no_officer_roles(user) -> None:
+    """The caller is known to hold no role (read with their sign-in): skip the query."""
+    setattr(user, _ROLES_CACHE, {})
+
+
 def forget_roles(user) -> None:
     if hasattr(user, _ROLES_CACHE):
         delattr(user, _ROLES_CACHE)
@@ -38,6 +50,16 @@ def is_applicant(user, dossier: Dossier) -> bool:
         and user.is_authenticated
         and dossier.applicant_user_id is not None
         and dossier.applicant_user_id == user.pk
+    )
+
+
+def is_helper(user, dossier: Dossier) -> bool:
+    """Whether the user submitted this dossier for its applicant (assisted submission)."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and dossier.helper_user_id is not None
+        and dossier.helper_user_id == user.pk
     )
 
 
@@ -53,15 +75,27 @@ def officer_agency_of(user, dossier: Dossier) -> int | None:
 
 
 def can_see(user, dossier: Dossier) -> bool:
-    return is_applicant(user, dossier) or officer_agency_of(user, dossier) is not None
+    """Who sees a dossier: its applicant; whoever submitted it for the applicant (the helper
+    of an assisted submission, dossiers/assisted.py); the officers of the receiving agency
+    and of the agency of the current step. Anyone else gets 404."""
+    return (
+        is_applicant(user, dossier)
+        or is_helper(user, dossier)
+        or officer_agency_of(user, dossier) is not None
+    )
+
+
+def own(user) -> Q:
+    """The user's own dossiers: as the applicant, or as the helper who submitted them."""
+    return Q(applicant_user=user) | Q(helper_user=user)
 
 
 def visible_dossiers(user) -> QuerySet[Dossier]:
-    """The applicant's own dossiers plus those of the agencies where the user is an officer
-    (the receiving agency or the agency of the current step)."""
+    """The caller's own dossiers (`own`) plus those of the agencies where the user is an
+    officer (the receiving agency or the agency of the current step)."""
     if user is None or not user.is_authenticated:
         return Dossier.objects.none()
-    scope = Q(applicant_user=user)
+    scope = own(user)
     agencies = list(officer_roles(user))
     if agencies:
         # Drafts are the applicant's alone.
@@ -69,6 +103,27 @@ def visible_dossiers(user) -> QuerySet[Dossier]:
             status=Status.DRAFT
         )
     return Dossier.objects.filter(scope)
+
+
+# The public status lookup (api.md `GET /lookup`, the page the Mẫu 01 QR code opens): one
+# rate limit for both, counted per client.
+LOOKUP_SCOPE = "dossier_lookup"
+LOOKUP_LIMIT = 10  # lookups per client per minute
+
+
+def lookup(code: str, id_number: str) -> Dossier | None:
+    """The dossier whose code and applicant's ID number (or tax code) both match, else None:
+    a wrong code and a wrong number look the same, so the lookup never tells that a code
+    exists."""
+    code, id_number = (code or "").strip(), (id_number or "").strip()
+    if not code or not id_number:
+        return None
+    return (
+        Dossier.objects.select_related("procedure")
+        .filter(code=code, applicant_id_number=id_number)
+        .exclude(status=Status.DRAFT)
+        .first()
+    )
 
 
 def with_related(rows: QuerySet[Dossier]) -> QuerySet[Dossier]:
@@ -98,14 +153,14 @@ def _parts(user) -> tuple[list[Q], Q]:
     (an OR of them would sort every visible row for each page): the officer's agencies'
     dossiers, those another agency's step holds for them, and the caller's own. Returns the
     parts and the overlap of the own part with the others (counted once)."""
-    own = Q(applicant_user=user)
+    mine = own(user)
     agencies = list(officer_roles(user))
     if not agencies:
-        return [own], Q(pk__in=[])
+        return [mine], Q(pk__in=[])
     receiving = Q(agency_id__in=agencies) & ~Q(status=Status.DRAFT)
     holding = Q(held_by_id__in=agencies) & ~Q(agency_id__in=agencies)
     holding &= ~Q(status=Status.DRAFT)
-    return [receiving, holding, own], own & (receiving | holding)
+    return [receiving, holding, mine], mine & (receiving | holding)
 
 
 def inbox_page(
@@ -132,10 +187,16 @@ def inbox_page(
     elif overdue is False:
         rows = rows.exclude(overdue_filter())
     parts, overlap = _parts(user)
+    # The agencies' received dossiers, the bulk of an officer's, are counted from the kept
+    # totals when no filter needs the rows themselves.
+    counted = None if procedure or overdue is not None else list(officer_roles(user))
     total, keys = 0, {}
     for part in parts:
         chosen = rows.filter(part)
-        count = chosen.count()
+        if counted and part is parts[0]:
+            count = counts.received_total(counted, status)
+        else:
+            count = chosen.count()
         total += count
         if count and part is parts[-1] and len(parts) > 1:
             total -= rows.filter(overlap).count()  # an officer's own dossiers at their agency
@@ -182,3 +243,26 @@ def access_log_for_applicant(user) -> QuerySet[AccessLog]:
         .select_related("agency", "dossier")
         .order_by("-at")
     )
+
+
+# ------------------------------------------------------------------------------ indicators
+
+
+def received_in(agencies, start, end) -> QuerySet[Dossier]:
+    """Dossiers the agencies received in [start, end): by the receiving agency and the
+    instant of receipt (online submission or counter reception, as the dossier code dates
+    it). `agencies`: an agency, its id, or several (an agency and its sub-agencies)."""
+    if isinstance(agencies, int) or hasattr(agencies, "pk"):
+        agencies = [agencies]
+    ids = [getattr(a, "pk", a) for a in agencies]
+    return Dossier.objects.filter(
+        agency_id__in=ids, submitted_at__gte=start, submitted_at__lt=end
+    ).exclude(status=Status.DRAFT)
+
+
+def used_population_data(agencies, start, end) -> QuerySet[Dossier]:
+    """Indicator 5.6's numerator (its denominator is `received_in`): dossiers received whose
+    applicant data came from the population registry (answers pre-filled from it and kept),
+    or whose applicant's identity was verified at submission (dossiers/identity.py)."""
+    used = Q(from_registry=True) | ~Q(identity_check=IdentityCheck.NONE)
+    return received_in(agencies, start, end).filter(used)

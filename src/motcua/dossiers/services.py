@@ -11,22 +11,32 @@ service takes an explicit `now` so that history can be replayed (demo data, test
 """
 
 import json
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-import jsonschema
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_noop
 
+from motcua.accounts.queries import is_confirmed
 from motcua.catalog.models import Agency, OfficerRole, Procedure, Step
-from motcua.core.errors import ActionNotAllowed, Forbidden, NotFound, ValidationFailed
+from motcua.core import counters, ids
+from motcua.core.errors import (
+    AccountNotConfirmed,
+    ActionNotAllowed,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
 from motcua.integrations.notifications import notify_status_change
+from motcua.integrations.registry import RegistryUnavailable, Resident, get_registry
+from motcua.payments import fees as fee_schedule
+from motcua.payments import services as payments
 from motcua.workdays.deadlines import (
     add_working_time,
     compute_due_at,
@@ -34,6 +44,8 @@ from motcua.workdays.deadlines import (
     working_hours_between,
 )
 
+from . import assisted
+from .identity import identity_check
 from .models import (
     ENDED,
     OPEN,
@@ -47,12 +59,18 @@ from .models import (
     Timeliness,
     canonical_json,
 )
-from .queries import can_see, is_applicant, officer_roles
+from .prefill import kept_from_registry
+from .procedures import compile_validator, first_step, published_for
+from .queries import can_see, is_applicant, is_helper, officer_roles
 from .timeliness import dossier_timeliness, local_date
 
 GENESIS = "0" * 64
 
 APPLICANT = "applicant"
+HELPER = "helper"  # who submitted for the applicant (assisted submission)
+# What the helper of an assisted submission may do for the applicant: submit the draft and
+# answer a supplement request; withdrawing stays the applicant's own decision.
+HELPER_ACTIONS = frozenset({"submit", "supplement"})
 RECEPTION = OfficerRole.Role.RECEPTION.value
 SPECIALIST = OfficerRole.Role.SPECIALIST.value
 HEAD = OfficerRole.Role.HEAD.value
@@ -75,6 +93,8 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     (S.SUBMITTED, "request_supplement"): Rule(S.AWAITING_SUPPLEMENT, (RECEPTION,)),
     (S.SUBMITTED, "refuse"): Rule(S.REFUSED, (RECEPTION, LEADER)),
     (S.SUBMITTED, "withdraw"): Rule(S.WITHDRAWN, (APPLICANT,)),
+    # Paid at submission: kept in the history, the dossier still awaits reception.
+    (S.SUBMITTED, "record_payment"): Rule(S.SUBMITTED, (RECEPTION,)),
     (S.PROCESSING, "request_supplement"): Rule(S.AWAITING_SUPPLEMENT, (RECEPTION, SPECIALIST)),
     (S.PROCESSING, "refuse"): Rule(S.REFUSED, (RECEPTION, LEADER)),
     (S.PROCESSING, "forward"): Rule(S.PROCESSING, (STEP,)),
@@ -85,6 +105,7 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     (S.PROCESSING, "stop"): Rule(S.STOPPED, (HEAD, LEADER)),
     (S.PROCESSING, "finish"): Rule(S.RESULT_READY, (LEADER,)),
     (S.PROCESSING, "withdraw"): Rule(S.WITHDRAWN, (APPLICANT,)),
+    (S.PROCESSING, "record_payment"): Rule(S.PROCESSING, (RECEPTION,)),
     (S.AWAITING_SUPPLEMENT, "supplement"): Rule(None, (APPLICANT, RECEPTION)),
     (S.AWAITING_SUPPLEMENT, "refuse"): Rule(S.REFUSED, (RECEPTION, LEADER)),
     (S.AWAITING_SUPPLEMENT, "stop"): Rule(S.STOPPED, (HEAD, LEADER)),
@@ -93,16 +114,13 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     (S.AWAITING_PAYMENT, "apologize"): Rule(S.AWAITING_PAYMENT, (SPECIALIST, HEAD, LEADER)),
     (S.AWAITING_PAYMENT, "stop"): Rule(S.STOPPED, (HEAD, LEADER)),
     (S.AWAITING_PAYMENT, "withdraw"): Rule(S.WITHDRAWN, (APPLICANT,)),
+    (S.RESULT_READY, "record_payment"): Rule(S.RESULT_READY, (RECEPTION,)),
     (S.RESULT_READY, "return_result"): Rule(S.RETURNED, (RECEPTION,)),
 }
 ACTIONS = tuple(sorted({action for _, action in TRANSITIONS} | {"submit", "receive"}))
 # Done by the receiving agency's counter even while another agency holds the dossier.
 RECEIVING_AGENCY_ACTIONS = frozenset({"receive", "record_payment", "return_result"})
 DELIVERIES = ("counter", "post", "electronic")
-
-_ID_NUMBER = re.compile(r"^\d{12}$")
-_TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
-_PHONE = re.compile(r"^\+?\d{9,15}$")
 
 
 # ------------------------------------------------------------------------------ who may act
@@ -124,6 +142,15 @@ def role_for(dossier: Dossier, action: str, actor) -> str | None:
     for who in rule.who:
         if who == APPLICANT and is_applicant(actor, dossier):
             return APPLICANT
+        if (
+            who == APPLICANT
+            and action in HELPER_ACTIONS
+            and is_helper(actor, dossier)
+            # One who no longer may assist (left the team, lost the role) keeps sight of
+            # what they submitted but acts on it no more.
+            and assisted.can_assist(actor)
+        ):
+            return HELPER
         if who == STEP and dossier.current_step is not None:
             if dossier.current_step.role in held:
                 return dossier.current_step.role
@@ -132,12 +159,31 @@ def role_for(dossier: Dossier, action: str, actor) -> str | None:
     return None
 
 
-def _guard(dossier: Dossier, action: str, now: datetime) -> str | None:
+def _guard(
+    dossier: Dossier, action: str, now: datetime, args: dict | None = None
+) -> ActionNotAllowed | None:
     """Why an action the table allows cannot happen now (None: it can)."""
     if action == "apologize" and now >= (dossier.extended_due_at or dossier.due_at):
-        return "Văn bản xin lỗi phải được ban hành trước thời hạn trả kết quả."
-    if action in _NO_STEP and not _candidate_steps(dossier, action):
-        return _NO_STEP[action]
+        return ActionNotAllowed("Văn bản xin lỗi phải được ban hành trước thời hạn trả kết quả.")
+    if action in _NO_STEP and not candidate_steps(dossier, action):
+        return ActionNotAllowed(_NO_STEP[action])
+    if (
+        action == "record_payment"
+        and dossier.status != S.AWAITING_PAYMENT
+        and not (args or {}).get("payment")
+    ):
+        # Outside a request for payment, money is recorded with the payment and its receipt.
+        return ActionNotAllowed(
+            "Chỉ ghi nhận thanh toán kèm khoản thu và biên lai (mục Phí, lệ phí).",
+            code="payment_required",
+        )
+    if action == "return_result" and (owed := payments.amount_owed(dossier).total) > 0:
+        return ActionNotAllowed(
+            f"Hồ sơ còn nợ {owed:,} đồng phí, lệ phí: chỉ trả kết quả sau khi đã nộp đủ.".replace(
+                ",", "."
+            ),
+            code="payment_due",
+        )
     return None
 
 
@@ -184,7 +230,15 @@ def append_event(
 ) -> Event:
     """Append to the dossier's chain. The caller holds the dossier's row lock (or has just
     created it), so the previous event cannot change under us."""
-    last = Event.objects.filter(dossier=dossier).order_by("-seq").values_list("seq", "hash").first()
+    # `first`: the dossier was created in this transaction, so its chain is empty.
+    last = (
+        None
+        if first
+        else Event.objects.filter(dossier=dossier)
+        .order_by("-seq")
+        .values_list("seq", "hash")
+        .first()
+    )
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     event = Event(
         dossier=dossier,
@@ -246,41 +300,42 @@ class _Errors:
             raise ValidationFailed(message, fields=self.fields)
 
 
+# Marked for the catalog: the API answers in Vietnamese, the portal shows them translated.
 _SCHEMA_MESSAGES = {
-    "required": "Bắt buộc nhập.",
-    "type": "Sai kiểu dữ liệu.",
-    "enum": "Giá trị không nằm trong danh sách cho phép.",
-    "const": "Giá trị không hợp lệ.",
-    "minLength": "Quá ngắn.",
-    "maxLength": "Quá dài.",
-    "pattern": "Không đúng định dạng.",
-    "format": "Không đúng định dạng.",
-    "minimum": "Giá trị quá nhỏ.",
-    "exclusiveMinimum": "Giá trị quá nhỏ.",
-    "maximum": "Giá trị quá lớn.",
-    "exclusiveMaximum": "Giá trị quá lớn.",
-    "minItems": "Chưa đủ số mục.",
-    "maxItems": "Quá nhiều mục.",
-    "additionalProperties": "Có trường không được khai báo.",
+    "required": gettext_noop("Bắt buộc nhập."),
+    "type": gettext_noop("Sai kiểu dữ liệu."),
+    "enum": gettext_noop("Giá trị không nằm trong danh sách cho phép."),
+    "const": gettext_noop("Giá trị không hợp lệ."),
+    "minLength": gettext_noop("Quá ngắn."),
+    "maxLength": gettext_noop("Quá dài."),
+    "pattern": gettext_noop("Không đúng định dạng."),
+    "format": gettext_noop("Không đúng định dạng."),
+    "minimum": gettext_noop("Giá trị quá nhỏ."),
+    "exclusiveMinimum": gettext_noop("Giá trị quá nhỏ."),
+    "maximum": gettext_noop("Giá trị quá lớn."),
+    "exclusiveMaximum": gettext_noop("Giá trị quá lớn."),
+    "minItems": gettext_noop("Chưa đủ số mục."),
+    "maxItems": gettext_noop("Quá nhiều mục."),
+    "additionalProperties": gettext_noop("Có trường không được khai báo."),
 }
 
 
-def validate_form(schema: dict, form, errors: _Errors) -> None:
-    """The e-form against the procedure's JSON Schema; one Vietnamese message per field."""
+def validate_form(schema: dict, form, errors: _Errors, *, validator=None) -> None:
+    """The e-form against the procedure's JSON Schema; one Vietnamese message per field.
+    `validator`: the schema's compiled validator when the caller keeps one."""
     if not isinstance(form, dict):
         errors.add("form", "Tờ khai phải là một đối tượng JSON.")
         return
     if not schema:
         return
-    validator_cls = jsonschema.validators.validator_for(schema)
-    validator = validator_cls(schema, format_checker=validator_cls.FORMAT_CHECKER)
+    validator = validator or compile_validator(schema)
     for error in validator.iter_errors(form):
         path = [str(p) for p in error.absolute_path]
         if error.validator == "required":
             missing = error.message.split("'")[1] if "'" in error.message else ""
             path.append(missing)
         field = ".".join(["form", *[p for p in path if p]])
-        message = _SCHEMA_MESSAGES.get(error.validator, "Giá trị không hợp lệ.")
+        message = _SCHEMA_MESSAGES.get(error.validator, gettext_noop("Giá trị không hợp lệ."))
         if message not in errors.fields.get(field, []):
             errors.add(field, message)
 
@@ -316,18 +371,20 @@ def clean_applicant(data, errors: _Errors, *, user=None) -> dict:
         errors.add("applicant.full_name", "Bắt buộc nhập.")
     snapshot["full_name"] = full_name
     if kind == "citizen":
-        if not _ID_NUMBER.match(id_number):
-            errors.add("applicant.id_number", "Số định danh cá nhân gồm đúng 12 chữ số.")
+        if not ids.is_id_number(id_number):
+            errors.add("applicant.id_number", str(ids.ID_NUMBER_MESSAGE))
         snapshot["id_number"] = id_number
     else:
         tax_code = text("tax_code", 14)
-        if not _TAX_CODE.match(tax_code):
-            errors.add("applicant.tax_code", "Mã số thuế gồm 10 chữ số, hoặc 10 chữ số-3 chữ số.")
+        if not ids.is_tax_code(tax_code):
+            errors.add("applicant.tax_code", str(ids.TAX_CODE_MESSAGE))
         snapshot["tax_code"] = tax_code
         if user is not None:
             snapshot["representative"] = user.full_name or user.get_username()
-    phone = text("phone", 15) or (getattr(user, "phone", "") if user else "")
-    if phone and not _PHONE.match(phone):
+        else:  # at the counter: the person who brought the organisation's dossier
+            snapshot["representative"] = text("representative")
+    phone = ids.normalise_phone(text("phone", 20)) or (getattr(user, "phone", "") if user else "")
+    if phone and not ids.is_phone(phone):
         errors.add("applicant.phone", "Số điện thoại không hợp lệ.")
     email = text("email", 254) or (getattr(user, "email", "") if user else "")
     if email:
@@ -402,7 +459,12 @@ def _files_for(components, owner, errors: _Errors, field: str = "components") ->
         if not isinstance(item, dict):
             errors.add(f"{field}.{index}", "Phải là một đối tượng JSON.")
         elif item.get("vault_document_id"):
-            errors.add(f"{field}.{index}.vault_document_id", "Kho dữ liệu chưa sẵn sàng.")
+            # The vault does not exist yet: a clear refusal of its own, not a field slip.
+            raise ValidationFailed(
+                "Chưa thể lấy giấy tờ từ kho dữ liệu cá nhân; hãy tải tệp lên.",
+                code="vault_unavailable",
+                fields={f"{field}.{index}.vault_document_id": ["Kho dữ liệu chưa sẵn sàng."]},
+            )
         elif (file_id := _uuid_or_none(item.get("file_id"))) is None:
             errors.add(f"{field}.{index}.file_id", "Bắt buộc chọn tệp đã tải lên.")
         else:
@@ -439,7 +501,9 @@ def _check_components(procedure: Procedure, given: list[tuple], errors: _Errors)
             errors.add("components", f"Thiếu thành phần hồ sơ bắt buộc: {spec.name}.")
 
 
-def _attach(dossier: Dossier, given: list[tuple], now: datetime, *, digitised=False, **flags):
+def _attach(
+    dossier: Dossier, given: list[tuple], now: datetime, *, digitised=False, **flags
+) -> list[DossierComponent]:
     specs = {spec.pk: spec for spec in dossier.procedure.components.all()}
     rows = []
     for spec_id, stored, item in given:
@@ -459,6 +523,7 @@ def _attach(dossier: Dossier, given: list[tuple], now: datetime, *, digitised=Fa
     if rows:
         DossierComponent.objects.bulk_create(rows)
         StoredFile.objects.filter(pk__in=[s.pk for _, s, _ in given]).update(attached=True)
+    return rows
 
 
 def _due_at(procedure: Procedure, agency: Agency, received: datetime) -> datetime:
@@ -472,41 +537,86 @@ def _due_at(procedure: Procedure, agency: Agency, received: datetime) -> datetim
 
 
 def _assign_code(dossier: Dossier, received: datetime) -> None:
-    """`<agency>-YYMMDD-XXXX`, the next number of the agency on the local day of receipt.
-
-    Taken last in the submission transaction: the counter row is where the agency's
-    submissions queue, so it is held for the shortest time (until commit). A rolled-back
-    submission rolls its number back with it, so the sequence has no gaps.
-    """
+    """`<agency>-YYMMDD-XXXX`, the next number of the agency on the local day of receipt
+    (core.counters: taken last in the submission transaction, gap-free)."""
     day = local_date(received)
-    rows = DossierCodeCounter.objects.filter(agency_id=dossier.agency_id, day=day)
-    counter = rows.select_for_update().first()
-    if counter is None:
-        DossierCodeCounter.objects.bulk_create(
-            [DossierCodeCounter(agency_id=dossier.agency_id, day=day, last=0)],
-            ignore_conflicts=True,
+    dossier.code = counters.write_next_number(
+        DossierCodeCounter,
+        {"agency": dossier.agency_id, "day": day},
+        into=Dossier,
+        pk=dossier.pk,
+        field="code",
+        prefix=f"{dossier.agency.code}-{day:%y%m%d}-",
+        width=4,
+    )
+
+
+# ------------------------------------------------------------------ population registry use
+
+REGISTRY_CHECK_PURPOSE = "Đối chiếu dữ liệu điền sẵn khi nộp hồ sơ"
+MAX_REGISTRY_FIELDS = 500
+
+
+def clean_registry_fields(value) -> list[str]:
+    """The dotted paths an applicant says were pre-filled from the registry and kept."""
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple) or len(value) > MAX_REGISTRY_FIELDS:
+        raise ValidationFailed(
+            fields={"registry_fields": ["Phải là danh sách đường dẫn trường của tờ khai."]}
         )
-        counter = rows.select_for_update().get()
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    dossier.code = f"{dossier.agency.code}-{day:%y%m%d}-{counter.last:04d}"
-    Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
+    if not all(isinstance(path, str) and 0 < len(path) <= 200 for path in value):
+        raise ValidationFailed(
+            fields={
+                "registry_fields": ["Mỗi mục phải là đường dẫn trường, ví dụ requester.full_name."]
+            }
+        )
+    return sorted(set(value))
+
+
+def registry_resident(id_number: str, claimed: list[str], *, user) -> Resident | None:
+    """The resident whose data was pre-filled, to check the claimed fields against; None
+    when nothing is claimed or the registry cannot answer now (then nothing counts: the
+    submission itself never waits on the registry's health)."""
+    if not claimed or not id_number:
+        return None
+    try:
+        return get_registry().lookup(id_number, user=user, purpose=REGISTRY_CHECK_PURPOSE)
+    except RegistryUnavailable:
+        return None
+
+
+def registry_kept(procedure: Procedure, form, resident: Resident | None, claimed) -> list[str]:
+    """The claimed paths whose answers still equal the registry's (indicator 5.6 counts
+    dossiers with at least one)."""
+    if not claimed or not isinstance(form, dict):
+        return []
+    return kept_from_registry(procedure.form_schema, form, resident, claimed)
+
+
+def _published_at(procedure_code, agency_code) -> tuple[Procedure, Agency]:
+    """The published procedure and the agency doing it (one query when this process keeps
+    the version), else the 422 that says which is wrong."""
+    found = published_for(procedure_code, agency_code)
+    if found is None:
+        procedure = _published(procedure_code)
+        return procedure, _agency_of(procedure, agency_code)
+    return found
 
 
 def _prepare(
-    procedure_code, agency_code, channel, form, components, owner, errors: _Errors, *, draft
-):
-    procedure = _published(procedure_code)
-    agency = _agency_of(procedure, agency_code)
+    procedure, agency, channel, form, components, owner, errors: _Errors, *, draft
+) -> list[tuple]:
     if procedure.channels and channel not in procedure.channels:
         errors.add("channel", "Thủ tục không nhận hồ sơ qua kênh này.")
     if channel == Channel.ONLINE and procedure.online_level == Procedure.OnlineLevel.NONE:
         errors.add("channel", "Thủ tục không được thực hiện trực tuyến.")
     given = _files_for(components, owner, errors)
     if not draft:
-        validate_form(procedure.form_schema, form, errors)
+        validator = getattr(procedure, "form_validator", None)
+        validate_form(procedure.form_schema, form, errors, validator=validator)
         _check_components(procedure, given, errors)
-    return procedure, agency, given
+    return given
 
 
 def submit_online(
@@ -520,47 +630,95 @@ def submit_online(
     helper: dict | None = None,
     channel: str = Channel.ONLINE,
     draft: bool = False,
+    registry_fields: list[str] | None = None,
+    on_behalf_of: str | None = None,
     now: datetime | None = None,
 ) -> Dossier:
-    """An applicant's own submission (portal, API, mobile; or by post). With `draft`, the
-    dossier is kept unnumbered until `perform(..., "submit")`."""
+    """A submission by the signed-in `applicant_user` (portal, API, mobile; or by post).
+    With `draft`, the dossier is kept unnumbered until `perform(..., "submit")`.
+
+    `registry_fields`: dotted paths of `form` pre-filled from the population registry and
+    kept; those still equal to the registry's values are recorded (`Dossier.registry_fields`,
+    `from_registry`). A draft keeps the claimed paths and checks them when submitted.
+
+    `on_behalf_of` (a citizen's ID number): an assisted submission (dossiers/assisted.py);
+    `applicant_user` is then the helper, `helper` carries the consent
+    ({consent_method: paper|in_person|otp, consent_file_id, consent_code_id, consent_code,
+    consent_note}), and the dossier belongs to the citizen. Without it, `helper` is the
+    free-text note of who helped the applicant on their own account ({full_name, role,
+    organisation, consent: true})."""
     now = now or timezone.now()
+    if not draft:
+        require_confirmed_account(applicant_user)
     if channel not in (Channel.ONLINE, Channel.POST):
         raise ValidationFailed(fields={"channel": ["Phải là online hoặc post."]})
+    claimed = clean_registry_fields(registry_fields)
+    # Asked before the transaction: an HTTP registry must not hold row locks while it answers.
+    resident = assistance = None
+    if on_behalf_of is not None:
+        assistance = assisted.prepare(applicant_user, on_behalf_of, helper, now=now)
+        resident = assistance.resident
+    elif not draft:
+        resident = registry_resident(applicant_user.id_number or "", claimed, user=applicant_user)
     errors = _Errors()
     with transaction.atomic():
-        procedure_obj, agency_obj, given = _prepare(
-            procedure, agency, channel, form, components, applicant_user, errors, draft=draft
+        procedure_obj, agency_obj = _published_at(procedure, agency)
+        given = _prepare(
+            procedure_obj,
+            agency_obj,
+            channel,
+            form,
+            components,
+            applicant_user,
+            errors,
+            draft=draft,
         )
-        snapshot = clean_applicant(applicant, errors, user=applicant_user)
-        kinds = procedure_obj.applicant_kinds
-        if kinds and snapshot["kind"] not in kinds:
-            errors.add("applicant.kind", "Thủ tục không dành cho loại người nộp này.")
-        helper_snapshot = clean_helper(helper, errors)
+        consent_given = []
+        if assistance is not None:
+            owner = assistance.citizen
+            snapshot = clean_applicant(assistance.applicant_data(applicant), errors)
+            helper_snapshot = assistance.snapshot
+            consent_given = _consent_file(assistance, applicant_user, given, errors)
+        else:
+            owner = applicant_user
+            snapshot = clean_applicant(applicant, errors, user=applicant_user)
+            helper_snapshot = clean_helper(helper, errors)
+        _check_kind(procedure_obj, snapshot, errors)
         errors.raise_if_any()
+        if assistance is not None and assistance.consent_code_id:
+            assisted.use_code(assistance.consent_code_id, now)
+        kept = registry_kept(procedure_obj, form, resident, claimed)
         due_at = None if draft else _due_at(procedure_obj, agency_obj, now)
         dossier = Dossier.objects.create(
             procedure=procedure_obj,
             agency=agency_obj,
             channel=channel,
             applicant=snapshot,
-            applicant_user=applicant_user,
+            applicant_user=owner,
             applicant_id_number=snapshot.get("id_number") or snapshot.get("tax_code", ""),
             helper=helper_snapshot,
+            helper_user=applicant_user if assistance is not None else None,
             form=form if isinstance(form, dict) else {},
             status=Status.DRAFT if draft else Status.SUBMITTED,
             submitted_at=None if draft else now,
             due_at=due_at,
+            # A draft keeps what is claimed; a submission what the registry confirms.
+            registry_fields=claimed if draft else kept,
+            from_registry=bool(kept) and not draft,
+            identity_check=identity_check(applicant_user, assistance),
             created_at=now,
             updated_at=now,
         )
-        _attach(dossier, given, now)
+        # The answer to the submission lists them without reading them back.
+        dossier.new_components = _attach(dossier, given, now) + _attach(
+            dossier, consent_given, now, digitised=True
+        )
         if not draft:
             append_event(
                 dossier,
                 at=now,
                 actor=applicant_user,
-                role=APPLICANT,
+                role=HELPER if assistance is not None else APPLICANT,
                 action="submit",
                 from_status="",
                 from_step_id=None,
@@ -569,6 +727,25 @@ def submit_online(
             )
             _assign_code(dossier, now)
     return dossier
+
+
+def _consent_file(assistance, helper, given: list[tuple], errors: _Errors) -> list[tuple]:
+    """The scanned signed consent form of an assisted submission, kept with the dossier as
+    a component outside the procedure's list."""
+    if not assistance.consent_file_id:
+        return []
+    item = {"file_id": assistance.consent_file_id, "name": assisted.CONSENT_COMPONENT}
+    found = _files_for([item], helper, errors, field="helper.consent_file_id")
+    if found and found[0][1].pk in {stored.pk for _, stored, _ in given}:
+        errors.add("helper.consent_file_id", "Tệp đã được dùng cho thành phần hồ sơ khác.")
+        return []
+    return found
+
+
+def _check_kind(procedure: Procedure, snapshot: dict, errors: _Errors) -> None:
+    kinds = procedure.applicant_kinds
+    if kinds and snapshot["kind"] not in kinds:
+        errors.add("applicant.kind", "Thủ tục không dành cho loại người nộp này.")
 
 
 def _first_step(procedure: Procedure) -> Step | None:
@@ -586,27 +763,33 @@ def receive_at_counter(
     helper: dict | None = None,
     applicant_user=None,
     channel: str = Channel.COUNTER,
+    registry_fields: list[str] | None = None,
     now: datetime | None = None,
 ) -> Dossier:
     """A reception officer takes a paper dossier at the counter (or from the post): the
     applicant is entered, the scanned components are marked digitised, and the dossier is
-    received at once at the first step (Mẫu 01)."""
+    received at once at the first step (Mẫu 01). `registry_fields` as in `submit_online`,
+    checked against the registry entry of the applicant's ID number."""
     now = now or timezone.now()
     if channel not in (Channel.COUNTER, Channel.POST):
         raise ValidationFailed(fields={"channel": ["Phải là counter hoặc post."]})
+    claimed = clean_registry_fields(registry_fields)
+    applicant_id = (applicant or {}).get("id_number") if isinstance(applicant, dict) else ""
+    resident = registry_resident(str(applicant_id or ""), claimed, user=officer)
     errors = _Errors()
     with transaction.atomic():
-        procedure_obj = _published(procedure)
-        agency_obj = _agency_of(procedure_obj, agency)
+        procedure_obj, agency_obj = _published_at(procedure, agency)
         if RECEPTION not in officer_roles(officer).get(agency_obj.pk, ()):
             raise Forbidden("Chỉ cán bộ tiếp nhận của cơ quan mới được tiếp nhận hồ sơ.")
-        _, _, given = _prepare(
-            procedure, agency, channel, form, components, officer, errors, draft=False
+        given = _prepare(
+            procedure_obj, agency_obj, channel, form, components, officer, errors, draft=False
         )
         snapshot = clean_applicant(applicant, errors)
+        _check_kind(procedure_obj, snapshot, errors)
         helper_snapshot = clean_helper(helper, errors)
         errors.raise_if_any()
-        first = _first_step(procedure_obj)
+        kept = registry_kept(procedure_obj, form, resident, claimed)
+        first = first_step(procedure_obj)
         dossier = Dossier.objects.create(
             procedure=procedure_obj,
             agency=agency_obj,
@@ -623,10 +806,12 @@ def receive_at_counter(
             submitted_at=now,
             received_at=now,
             due_at=_due_at(procedure_obj, agency_obj, now),
+            registry_fields=kept,
+            from_registry=bool(kept),
             created_at=now,
             updated_at=now,
         )
-        _attach(dossier, given, now, digitised=True)
+        dossier.new_components = _attach(dossier, given, now, digitised=True)
         append_event(
             dossier,
             at=now,
@@ -699,9 +884,9 @@ def perform(
             raise ActionNotAllowed(
                 f"Không thể thực hiện “{action}” khi hồ sơ ở trạng thái “{d.get_status_display()}”."
             )
-        refusal = _guard(d, action, now)
-        if refusal:
-            raise ActionNotAllowed(refusal)
+        refusal = _guard(d, action, now, args)
+        if refusal is not None:
+            raise refusal
         from_status, from_step_id = d.status, d.current_step_id
         rule = TRANSITIONS[(d.status, action)]
         if rule.to_status is not None:
@@ -756,12 +941,30 @@ def _note(args: _Args) -> str:
     return args.text("note")
 
 
+def require_confirmed_account(user) -> None:
+    """An account opened online submits once its phone or e-mail is confirmed by code (or it
+    signed in through the national identity provider); until then it may keep drafts."""
+    if user is not None and not is_confirmed(user):
+        raise AccountNotConfirmed()
+
+
 def _h_submit(d, actor, now, args):
+    require_confirmed_account(actor)
     errors = _Errors()
     validate_form(d.procedure.form_schema, d.form, errors)
-    given = [(c.spec_id, c.file, {}) for c in d.components.all()]
+    # Components outside the procedure's list (an assisted submission's consent form) are
+    # not the procedure's to check.
+    given = [(c.spec_id, c.file, {}) for c in d.components.all() if c.spec_id is not None]
     _check_components(d.procedure, given, errors)
     errors.raise_if_any()
+    claimed = clean_registry_fields(d.registry_fields)
+    if claimed:
+        # A draft kept the paths claimed while it was written; only now do they count.
+        person = d.applicant.get("id_number") or getattr(d.applicant_user, "id_number", "")
+        resident = registry_resident(person or "", claimed, user=actor)
+        d.registry_fields = registry_kept(d.procedure, d.form, resident, claimed)
+        d.from_registry = bool(d.registry_fields)
+    d.identity_check = identity_check(actor, dossier=d)
     # perform() saves and writes the event, then numbers the dossier.
     d.submitted_at = now
     d.due_at = _due_at(d.procedure, d.agency, now)
@@ -775,7 +978,15 @@ def _h_receive(d, actor, now, args):
     d.held_by_id = _holder(d.agency_id, first)
     d.received_at = now
     d.assignee = _assignee(args, d, first)
-    return _note(args), {}, ["mau-01"]
+    payload = {}
+    if payments.blocks_processing(d):
+        # Fees due at submission or before processing and not paid yet: the dossier is
+        # received (Mẫu 01, the clock runs) but waits for payment before processing.
+        owed = payments.amount_owed(d).total
+        if owed > 0:
+            d.status = Status.AWAITING_PAYMENT
+            payload = {"amount": owed}
+    return _note(args), payload, ["mau-01"]
 
 
 def _missing_items(d: Dossier, missing) -> list[dict]:
@@ -860,7 +1071,7 @@ def _steps(d: Dossier) -> list[Step]:
     return cached
 
 
-def _candidate_steps(d: Dossier, action: str) -> list[Step]:
+def candidate_steps(d: Dossier, action: str) -> list[Step]:
     """Where an action may take the dossier, the default first.
 
     forward: the next step, when it is at the agency holding the dossier (later steps of that
@@ -885,7 +1096,7 @@ def _candidate_steps(d: Dossier, action: str) -> list[Step]:
 
 
 def _move(d, actor, now, args, action):
-    candidates = _candidate_steps(d, action)
+    candidates = candidate_steps(d, action)
     wanted, to_agency = args.get("to_step"), args.get("to_agency")
     if wanted is not None:
         target = next((s for s in candidates if str(s.pk) == str(wanted)), None)
@@ -954,17 +1165,9 @@ def _amount(args: _Args, default: int | None) -> int:
 
 
 def fees_due(d: Dossier) -> int:
-    """What the applicant owes by channel (online amounts where the procedure sets them)."""
-    total = 0
-    for fee in d.procedure.fees.all():
-        amount = fee.amount
-        if d.channel == Channel.ONLINE and fee.online_amount is not None:
-            amount = fee.online_amount
-        if fee.per_unit_field:
-            units = d.form.get(fee.per_unit_field) if isinstance(d.form, dict) else None
-            amount *= units if isinstance(units, int) and units > 0 else 1
-        total += amount
-    return total
+    """The procedure's fees for this dossier (channel, form answers, exemptions), whether or
+    not they are due yet; what it owes now is `payments.services.amount_owed`."""
+    return fee_schedule.fees_due(d.procedure, d.channel, d.form).total
 
 
 def _h_request_payment(d, actor, now, args):
@@ -974,14 +1177,17 @@ def _h_request_payment(d, actor, now, args):
 
 def _h_record_payment(d, actor, now, args):
     requested = (
-        Event.objects.filter(dossier=d, action="request_payment")
+        Event.objects.filter(dossier=d, to_status=Status.AWAITING_PAYMENT)
         .order_by("-seq")
         .values_list("payload", flat=True)
         .first()
     )
     amount = _amount(args, (requested or {}).get("amount"))
     receipt = args.text("receipt_number", max_length=50)
-    return _note(args), {"amount": amount, "receipt_number": receipt}, []
+    payload = {"amount": amount, "receipt_number": receipt}
+    if args.get("payment"):
+        payload["payment"] = str(args.get("payment"))  # ours: the payment and its receipt
+    return _note(args), payload, []
 
 
 def _h_apologize(d, actor, now, args):

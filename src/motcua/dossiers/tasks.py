@@ -1,4 +1,5 @@
-"""Background work of the dossiers: deadline flags and the sweep of unattached uploads.
+"""Background work of the dossiers: deadline flags, the sweep of unattached uploads and of
+expired drafts.
 
 django-tasks has no scheduler: each periodic task enqueues its next run when it finishes
 (unless one is already waiting), and `python -m motcua schedule_dossier_tasks` starts the
@@ -10,11 +11,12 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tasks import task
 
-from . import services
+from . import drafts, services
 from .files import purge_unattached
 
 DEADLINES_EVERY = timedelta(minutes=15)
 PURGE_EVERY = timedelta(hours=1)
+DRAFTS_EVERY = timedelta(hours=6)
 
 
 def _schedule(periodic_task, every: timedelta) -> bool:
@@ -44,11 +46,19 @@ def purge_unattached_files_task() -> int:
     return removed
 
 
+@task()
+def purge_expired_drafts_task() -> int:
+    removed = drafts.purge_expired()
+    _schedule(purge_expired_drafts_task, DRAFTS_EVERY)
+    return removed
+
+
 def schedule_all() -> list[str]:
     started = []
     for periodic_task, every in (
         (mark_deadlines_task, DEADLINES_EVERY),
         (purge_unattached_files_task, PURGE_EVERY),
+        (purge_expired_drafts_task, DRAFTS_EVERY),
     ):
         if _schedule(periodic_task, every):
             started.append(periodic_task.name)

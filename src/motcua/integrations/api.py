@@ -8,8 +8,8 @@ from ninja import Query, Router, Schema
 from motcua.api.auth import api_auth
 from motcua.api.auth_api import ErrorOut
 from motcua.api.pagination import Page, PageParams, paginate
-from motcua.core.errors import NotFound
 
+from . import inbox
 from .models import Notification
 
 router = Router(tags=["notifications"])
@@ -43,10 +43,6 @@ def _out(n: Notification) -> dict:
     }
 
 
-def _mine(request):
-    return Notification.objects.filter(user=request.auth)
-
-
 @router.get(
     "",
     auth=api_auth,
@@ -54,9 +50,9 @@ def _mine(request):
     summary="My notifications, newest first, with the number unread",
 )
 def list_notifications(request, params: Query[PageParams], unread: bool = False):
-    rows = _mine(request).select_related("dossier").order_by("-created_at", "-id")
+    rows = inbox.notifications_of(request.auth)
     page = paginate(rows.filter(read_at__isnull=True) if unread else rows, params, _out)
-    return page | {"unread": _mine(request).filter(read_at__isnull=True).count()}
+    return page | {"unread": inbox.unread_count(request.auth)}
 
 
 @router.post(
@@ -66,13 +62,7 @@ def list_notifications(request, params: Query[PageParams], unread: bool = False)
     summary="Mark one of my notifications read",
 )
 def read_notification(request, notification_id: int):
-    notification = _mine(request).select_related("dossier").filter(pk=notification_id).first()
-    if notification is None:
-        raise NotFound("Không tìm thấy thông báo.")
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
-    return _out(notification)
+    return _out(inbox.mark_read(request.auth, notification_id))
 
 
 @router.post(
@@ -82,4 +72,4 @@ def read_notification(request, notification_id: int):
     summary="Mark all my notifications read",
 )
 def read_all_notifications(request):
-    return {"updated": _mine(request).filter(read_at__isnull=True).update(read_at=timezone.now())}
+    return {"updated": inbox.mark_all_read(request.auth)}

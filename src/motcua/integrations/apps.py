@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 # The SMS senders shipped with motcua; each registers itself on import.
 BUILTIN_SMS_SENDERS = ("log",)
+# The population registries shipped with motcua (POPULATION_REGISTRY picks one).
+BUILTIN_POPULATION_REGISTRIES = ("local", "http")
 
 
 class IntegrationsConfig(AppConfig):
@@ -15,3 +17,5 @@ class IntegrationsConfig(AppConfig):
     def ready(self) -> None:
         for name in BUILTIN_SMS_SENDERS:
             import_module(f"motcua.integrations.sms.contrib.{name}.plugin")
+        for name in BUILTIN_POPULATION_REGISTRIES:
+            import_module(f"motcua.integrations.registry.contrib.{name}.plugin")

@@ -10,6 +10,7 @@ the next retry is due, and by `python -m motcua deliver_outbox` from cron.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -52,6 +53,10 @@ ACTION_NEWS = {
     "record_payment": "đã ghi nhận thanh toán, tiếp tục giải quyết",
     "apologize": "được hẹn lại ngày trả kết quả",
 }
+# Documents other apps attach to their messages, rendered at delivery (so a rolled-back
+# change renders nothing): kind -> function(id) -> (file name, content, MIME type).
+ATTACHMENTS: dict[str, Callable[[object], tuple[str, bytes, str]]] = {}
+
 DELIVERY = {
     "counter": "nhận trực tiếp tại Bộ phận Một cửa",
     "post": "gửi qua dịch vụ bưu chính công ích",
@@ -75,6 +80,11 @@ def _when(value) -> str:
 def _details(event: Event, dossier: Dossier) -> list[str]:
     payload = event.payload or {}
     lines = []
+    helper = dossier.helper or {}
+    if event.action == "submit" and helper.get("consent_method"):  # an assisted submission
+        lines.append(
+            f"Người nộp hộ: {helper.get('full_name', '')} ({helper.get('role_label', '')})."
+        )
     if event.action in ("submit", "receive", "supplement") and dossier.due_at:
         lines.append(f"Hẹn trả kết quả: {_when(dossier.extended_due_at or dossier.due_at)}.")
     if event.action == "request_supplement":
@@ -84,7 +94,7 @@ def _details(event: Event, dossier: Dossier) -> list[str]:
         lines.append(f"Lý do: {payload['reason']}")
     if event.action == "apologize":
         lines.append(f"Ngày hẹn trả kết quả mới: {_when(payload.get('new_due_at'))}.")
-    if event.action == "request_payment" and payload.get("amount"):
+    if event.to_status == Status.AWAITING_PAYMENT and payload.get("amount"):
         lines.append(f"Số tiền phải nộp: {payload['amount']:,} đồng.".replace(",", "."))
     if event.action == "return_result" and payload.get("delivery") in DELIVERY:
         lines.append(f"Hình thức nhận kết quả: {DELIVERY[payload['delivery']]}.")
@@ -127,9 +137,29 @@ def notify_status_change(event: Event) -> list[OutboxMessage]:
     transaction. Returns the outbox rows written."""
     if not worth_telling(event):
         return []
-    dossier = event.dossier
-    now = timezone.now()
     title, body = compose(event)
+    return _tell(event.dossier, title, body, at=event.at, event=event)
+
+
+def notify_applicant(
+    dossier: Dossier, title: str, body: str, *, at: datetime, attachments: list[dict] = ()
+) -> list[OutboxMessage]:
+    """Tell the applicant news that is not a status change (a receipt issued): the portal
+    notification and the outbox, in the caller's transaction. `attachments` name documents
+    of ATTACHMENTS that go with the e-mail."""
+    return _tell(dossier, title[:255], body, at=at, attachments=list(attachments))
+
+
+def _tell(
+    dossier: Dossier,
+    title: str,
+    body: str,
+    *,
+    at: datetime,
+    event: Event | None = None,
+    attachments: list[dict] | None = None,
+) -> list[OutboxMessage]:
+    now = timezone.now()
     if dossier.applicant_user_id:
         Notification.objects.create(
             user_id=dossier.applicant_user_id,
@@ -139,7 +169,7 @@ def notify_status_change(event: Event) -> list[OutboxMessage]:
             body=body,
             created_at=now,
         )
-    if event.at < now - NEWS_MAX_AGE:
+    if at < now - NEWS_MAX_AGE:
         return []
     email, phone = _contacts(dossier)
     # A dossier gets its code last in the submission transaction: without it yet, the text
@@ -153,6 +183,7 @@ def notify_status_change(event: Event) -> list[OutboxMessage]:
                 recipient=email,
                 subject=title if ready else "",
                 body=body if ready else "",
+                attachments=attachments or [],
             )
         )
     if phone:
@@ -213,12 +244,21 @@ def _attach_slips(email: EmailMessage, message: OutboxMessage) -> None:
             email.attach(f"{dossier.code}-{form}.pdf", slip_pdf(dossier, form), "application/pdf")
 
 
+def _attach_documents(email: EmailMessage, message: OutboxMessage) -> None:
+    for item in message.attachments or []:
+        render = ATTACHMENTS.get(item.get("kind"))
+        if render is None:
+            raise ValueError(f"no renderer for attachment {item.get('kind')!r}")
+        email.attach(*render(item.get("id")))
+
+
 def _send(message: OutboxMessage) -> None:
     if message.channel == OutboxMessage.Channel.EMAIL:
         email = EmailMessage(
             message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient]
         )
         _attach_slips(email, message)
+        _attach_documents(email, message)
         email.send()
     elif message.channel == OutboxMessage.Channel.SMS:
         sms_senders.active().send(message.recipient, message.body, reference=f"outbox-{message.pk}")

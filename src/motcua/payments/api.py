@@ -36,7 +36,8 @@ class FeeLineOut(Schema):
     unit_amount: int
     units: int
     amount: int
-    reason: str = ""
+    reason: str = Field("", description="Why: online rate, units from the form, exemption.")
+    exempt: bool = Field(False, description="Waived (miễn) for this applicant; amount is 0.")
 
 
 class BankDetails(Schema):

@@ -12,5 +12,11 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Thanh toán phí, lệ phí")
 
     def ready(self) -> None:
+        from motcua.integrations.notifications import ATTACHMENTS
+
+        from .pdf import receipt_attachment
+
         for name in BUILTIN_GATEWAYS:
             import_module(f"motcua.payments.contrib.{name}.plugin")
+        # Receipts go to the applicant attached to the e-mail that tells of them.
+        ATTACHMENTS["receipt"] = receipt_attachment

@@ -3,6 +3,8 @@
 Per channel: an online submission pays a fee's `online_amount` where the procedure sets one
 (often 0 by provincial resolution), everything else pays `amount`. A fee with a
 `per_unit_field` is multiplied by that answer of the e-form (for example, the number of copies).
+A fee with an `exemption_field` is waived ("miễn") when the e-form answers it with one of the
+`exemption_values` (or yes, for a yes/no question); the line stays, at 0 đ, with the reason.
 """
 
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ class FeeLine:
     units: int
     amount: int
     reason: str
+    exempt: bool = False
 
     def as_dict(self) -> dict:
         return {
@@ -29,6 +32,7 @@ class FeeLine:
             "units": self.units,
             "amount": self.amount,
             "reason": self.reason,
+            "exempt": self.exempt,
         }
 
 
@@ -41,13 +45,36 @@ class FeesDue:
         return sum(line.amount for line in self.lines)
 
 
+def answer(form, path: str):
+    """The e-form answer at a dotted path ("requester.poor_household"), or None."""
+    value = form
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
 def _units(form, field: str) -> int:
     """The form answer a fee is multiplied by; an answer that is not a positive whole number
     counts as one unit (the document the procedure issues anyway)."""
-    value = form.get(field) if isinstance(form, dict) else None
+    value = answer(form, field)
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         return 1
     return value
+
+
+def is_exempt(fee, form) -> bool:
+    """Whether the e-form's answer puts the applicant among those the fee exempts."""
+    if not fee.exemption_field:
+        return False
+    given = answer(form, fee.exemption_field)
+    wanted = list(fee.exemption_values or [])
+    if not wanted:
+        return given is True
+    if isinstance(given, list):  # a multiple-choice question: any listed answer exempts
+        return any(item in wanted for item in given if not isinstance(item, (dict, list)))
+    return given is not None and not isinstance(given, dict) and given in wanted
 
 
 def fees_due(procedure, channel: str, form: dict | None = None) -> FeesDue:
@@ -64,14 +91,18 @@ def fees_due(procedure, channel: str, form: dict | None = None) -> FeesDue:
             reasons.append(
                 f"{units} × {format_vnd(unit_amount)} theo trường “{fee.per_unit_field}”"
             )
+        exempt = unit_amount > 0 and is_exempt(fee, form)
+        if exempt:
+            reasons = [f"miễn: {fee.exemption_reason}" if fee.exemption_reason else "miễn"]
         lines.append(
             FeeLine(
                 name=fee.name,
                 kind=fee.kind,
                 unit_amount=unit_amount,
                 units=units,
-                amount=unit_amount * units,
+                amount=0 if exempt else unit_amount * units,
                 reason="; ".join(reasons),
+                exempt=exempt,
             )
         )
     return FeesDue(tuple(lines))

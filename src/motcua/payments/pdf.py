@@ -69,3 +69,12 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=receipt_html(receipt)).write_pdf()
+
+
+def receipt_attachment(receipt_id) -> tuple[str, bytes, str]:
+    """The receipt as an e-mail attachment (integrations.notifications.ATTACHMENTS)."""
+    receipt = Receipt.objects.select_related(
+        "agency", "payment__dossier__procedure", "payment__dossier__agency"
+    ).get(pk=receipt_id)
+    name = f"bien-lai-{receipt.year}-{receipt.number:07d}.pdf"
+    return name, receipt_pdf(receipt), "application/pdf"

@@ -7,7 +7,7 @@ dossier exists).
 from uuid import UUID
 
 from motcua.core.errors import NotFound
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, Event
 from motcua.dossiers.queries import can_see, dossier_for
 
 from .models import CollectionAccount, Payment, Receipt, Refund
@@ -46,6 +46,37 @@ def payments_of(dossier: Dossier) -> list[Payment]:
         .prefetch_related("receipt__refunds")
         .order_by("-created_at")
     )
+
+
+def paid_items(dossier: Dossier) -> list[dict]:
+    """Money paid for the dossier, oldest first: our payments with their receipt numbers, and
+    what officers recorded as paid elsewhere (a `record_payment` with no payment of ours)."""
+    items = [
+        {
+            "amount": payment.amount,
+            "receipt_number": payment.receipt.display_number if hasattr(payment, "receipt") else "",
+            "at": payment.paid_at,
+            "ours": True,
+        }
+        for payment in Payment.objects.filter(dossier=dossier, status=Payment.Status.PAID)
+        .select_related("receipt")
+        .order_by("paid_at")
+    ]
+    elsewhere = (
+        Event.objects.filter(dossier=dossier, action="record_payment")
+        .exclude(payload__has_key="payment")
+        .values_list("at", "payload")
+    )
+    items += [
+        {
+            "amount": int(payload.get("amount") or 0),
+            "receipt_number": payload.get("receipt_number", ""),
+            "at": at,
+            "ours": False,
+        }
+        for at, payload in elsewhere
+    ]
+    return sorted(items, key=lambda item: item["at"])
 
 
 def receipt_of(user, payment_id: UUID) -> Receipt:

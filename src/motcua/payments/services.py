@@ -9,17 +9,21 @@ The receipt counter comes last: it is where an agency's payments queue (like dos
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from motcua.catalog.models import OfficerRole
+from motcua.core import counters
 from motcua.core.errors import ActionNotAllowed, DomainError, Forbidden, NotFound, ValidationFailed
 from motcua.dossiers.models import Dossier, Event
 from motcua.dossiers.models import Status as DossierStatus
 from motcua.dossiers.queries import dossier_for, officer_roles
+from motcua.integrations.notifications import notify_applicant
 
 from . import fees
 from .models import CollectionAccount, GatewayNotification, Payment, Receipt, ReceiptCounter, Refund
@@ -37,6 +41,7 @@ PAYABLE = frozenset(
         DossierStatus.AWAITING_SUPPLEMENT,
         DossierStatus.AWAITING_PAYMENT,
         DossierStatus.PROCESSING,
+        DossierStatus.RESULT_READY,
     }
 )
 COUNTER_METHODS = (Payment.Method.CASH, Payment.Method.CARD)
@@ -64,42 +69,76 @@ class AlreadyPaid(DomainError):
 
 
 def _latest_request(dossier: Dossier) -> Event | None:
-    return Event.objects.filter(dossier=dossier, action="request_payment").order_by("-seq").first()
+    """The event that put the dossier to waiting for payment: an officer's request, or the
+    reception of a dossier whose fees were due before processing."""
+    return (
+        Event.objects.filter(dossier=dossier, to_status=DossierStatus.AWAITING_PAYMENT)
+        .exclude(from_status=DossierStatus.AWAITING_PAYMENT)
+        .order_by("-seq")
+        .first()
+    )
 
 
 def _paid_total(dossier: Dossier, since: datetime | None = None) -> int:
     rows = Payment.objects.filter(dossier=dossier, status=Payment.Status.PAID)
+    # Money paid elsewhere (e.g. at the tax office) that an officer recorded on the dossier:
+    # a `record_payment` with no payment of ours behind it.
+    elsewhere = Event.objects.filter(dossier=dossier, action="record_payment").exclude(
+        payload__has_key="payment"
+    )
     if since is not None:
         # By when the payment was started here, not the bank's `paid_at`: the bank's clock
         # is not ours, and a code issued after the request pays that request.
         rows = rows.filter(created_at__gte=since)
-    return rows.aggregate(total=Sum("amount"))["total"] or 0
+        elsewhere = elsewhere.filter(at__gte=since)
+    ours = rows.aggregate(total=Sum("amount"))["total"] or 0
+    return ours + sum(
+        int((p or {}).get("amount") or 0) for p in elsewhere.values_list("payload", flat=True)
+    )
 
 
-def amount_owed(dossier: Dossier) -> fees.FeesDue:
-    """What the dossier owes now, line by line.
+def schedule_is_due(dossier: Dossier) -> bool:
+    """Whether the procedure's fees are owed at this point of the dossier's life: from
+    submission when paid at submission, from reception when paid before processing or before
+    the result is returned (Procedure.payment_due)."""
+    if dossier.procedure.payment_due == dossier.procedure.PaymentDue.AT_SUBMISSION:
+        return True
+    return dossier.received_at is not None
 
-    Waiting for payment: what the officer asked for, less what was paid since. Otherwise, for a
-    procedure paid at submission: its fees (by channel and form answers) less what was paid.
+
+def blocks_processing(dossier: Dossier) -> bool:
+    """Fees that must be paid before the dossier is processed (at submission or before)."""
+    due = dossier.procedure.PaymentDue
+    return dossier.procedure.payment_due in (due.AT_SUBMISSION, due.BEFORE_PROCESSING)
+
+
+def amount_owed(dossier: Dossier, *, nothing_paid: bool = False) -> fees.FeesDue:
+    """What the dossier owes now, line by line, with why (exempt lines stay, at 0 đ).
+
+    Waiting for payment an officer asked for: that amount less what was paid since. Otherwise
+    the procedure's fees (by channel, form answers and exemptions) once they are due (see
+    `schedule_is_due`), less what was paid. `nothing_paid`: the caller knows no money came
+    in yet (a dossier just submitted), which saves the queries.
     """
     if dossier.status not in PAYABLE:
         return fees.FeesDue(())
     schedule = fees.fees_due(dossier.procedure, dossier.channel, dossier.form)
     if dossier.status == DossierStatus.AWAITING_PAYMENT:
         request = _latest_request(dossier)
-        requested = int((request.payload or {}).get("amount") or 0) if request else 0
-        owed = requested - _paid_total(dossier, since=request.at if request else None)
-        if owed <= 0:
-            return fees.FeesDue(())
-        if owed == schedule.total:
-            return schedule
-        reason = request.note if request else ""
-        return fees.FeesDue(
-            (fees.FeeLine("Nghĩa vụ tài chính theo yêu cầu", "fee", owed, 1, owed, reason),)
-        )
-    if dossier.procedure.payment_due != dossier.procedure.PaymentDue.AT_SUBMISSION:
+        if request is not None and request.action == "request_payment":
+            requested = int((request.payload or {}).get("amount") or 0)
+            owed = requested - _paid_total(dossier, since=request.at)
+            if owed <= 0:
+                return fees.FeesDue(())
+            if owed == schedule.total:
+                return schedule
+            reason = request.note
+            return fees.FeesDue(
+                (fees.FeeLine("Nghĩa vụ tài chính theo yêu cầu", "fee", owed, 1, owed, reason),)
+            )
+    elif not schedule_is_due(dossier):
         return fees.FeesDue(())
-    paid = _paid_total(dossier)
+    paid = 0 if nothing_paid else _paid_total(dossier)
     if paid == 0:
         return schedule
     owed = schedule.total - paid
@@ -232,7 +271,7 @@ def _record_at_counter(dossier, owed, method, actor, now) -> Payment:
         created_by=actor,
     )
     receipt = _issue_receipt(payment, dossier, now)
-    _move_dossier_on(dossier, payment, receipt, actor)
+    _move_dossier_on(dossier, payment, receipt, actor, now)
     return payment
 
 
@@ -243,26 +282,51 @@ def _issue_receipt(payment: Payment, dossier: Dossier, now: datetime) -> Receipt
     """The next number of the agency's yearly series, from its counter row locked until
     commit: a rolled-back payment rolls its number back, so the series has no gaps."""
     year = timezone.localdate(now).year
-    rows = ReceiptCounter.objects.filter(agency_id=dossier.agency_id, year=year)
-    counter = rows.select_for_update().first()
-    if counter is None:
-        ReceiptCounter.objects.bulk_create(
-            [ReceiptCounter(agency_id=dossier.agency_id, year=year, last=0)],
-            ignore_conflicts=True,
-        )
-        counter = rows.select_for_update().get()
-    counter.last += 1
-    counter.save(update_fields=["last"])
+    number = counters.next_number(ReceiptCounter, agency=dossier.agency_id, year=year)
     applicant = dossier.applicant if isinstance(dossier.applicant, dict) else {}
-    return Receipt.objects.create(
+    receipt = Receipt.objects.create(
         payment=payment,
         agency_id=dossier.agency_id,
         year=year,
-        number=counter.last,
+        number=number,
         payer_name=(applicant.get("full_name") or "")[:200],
         amount=payment.amount,
         issued_at=now,
     )
+    _send_receipt(receipt, dossier)
+    return receipt
+
+
+def _send_receipt(receipt: Receipt, dossier: Dossier) -> None:
+    """The receipt goes to the applicant (portal, e-mail with the PDF attached, SMS) through
+    the outbox written in this transaction: a rolled-back payment sends nothing."""
+    local = timezone.localtime(receipt.issued_at)
+    title = (
+        f"Hồ sơ {dossier.code}: đã nhận {format_vnd(receipt.amount)}, "
+        f"biên lai {receipt.display_number}"
+    )
+    body = "\n".join(
+        [
+            f"{title}.",
+            f"Thủ tục: {dossier.procedure.name}.",
+            f"Biên lai điện tử số {receipt.display_number} lập lúc {local:%H:%M} ngày "
+            f"{local:%d/%m/%Y}, số tiền {format_vnd(receipt.amount)}.",
+            f"Biên lai (PDF) gửi kèm thư này và tải về tại: {pay_page_url(dossier.code)}",
+        ]
+    )
+    notify_applicant(
+        dossier,
+        title,
+        body,
+        at=receipt.issued_at,
+        attachments=[{"kind": "receipt", "id": receipt.pk}],
+    )
+
+
+def pay_page_url(code: str) -> str:
+    """The dossier's payment page, where its receipts are downloaded."""
+    path = reverse("payments:pay", args=[code])
+    return urljoin(settings.PUBLIC_BASE_URL, path) if settings.PUBLIC_BASE_URL else path
 
 
 def _officer_of_receipt(actor, receipt: Receipt) -> None:
@@ -433,7 +497,7 @@ def _act_on(gateway: str, note: Notification, raw: str, now: datetime) -> Notifi
         target.save(update_fields=["status", "transaction_id", "paid_at"])
         result = keep(GatewayNotification.Outcome.PAID, target)
         receipt = _issue_receipt(target, dossier, now)
-        _move_dossier_on(dossier, target, receipt, actor=None)
+        _move_dossier_on(dossier, target, receipt, None, now)
         return result
     pending = latest(S.PENDING)
     if pending is not None:
@@ -463,12 +527,18 @@ def simulate_payment(payment: Payment) -> NotificationResult:
 # ------------------------------------------------------------------ moving the dossier on
 
 
-def _move_dossier_on(dossier: Dossier, payment: Payment, receipt: Receipt, actor) -> None:
-    """A dossier waiting for payment goes back to processing once it owes nothing more."""
+def _move_dossier_on(
+    dossier: Dossier, payment: Payment, receipt: Receipt, actor, now: datetime
+) -> None:
+    """Record the payment in the dossier's history (`record_payment`, the only door): a
+    dossier waiting for payment goes back to processing once it owes nothing more; one
+    waiting for reception or for its result to be returned stays where it is."""
     from motcua.dossiers import services as dossier_services
 
     dossier.refresh_from_db(fields=["status"])
-    if dossier.status != DossierStatus.AWAITING_PAYMENT or amount_owed(dossier).total > 0:
+    if (dossier.status, "record_payment") not in dossier_services.TRANSITIONS:
+        return
+    if dossier.status == DossierStatus.AWAITING_PAYMENT and amount_owed(dossier).total > 0:
         return
     try:
         with transaction.atomic():
@@ -476,9 +546,11 @@ def _move_dossier_on(dossier: Dossier, payment: Payment, receipt: Receipt, actor
                 dossier.code,
                 "record_payment",
                 actor,
+                now=now,
                 system=None if actor is not None else "payment_gateway",
                 amount=payment.amount,
                 receipt_number=receipt.display_number,
+                payment=str(payment.pk),
                 note=f"Đã nộp {format_vnd(payment.amount)}, biên lai {receipt.display_number}.",
             )
     except DomainError as exc:

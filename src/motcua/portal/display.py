@@ -1,13 +1,11 @@
 """How catalog values read on the pages (labels for codes, money, office hours)."""
 
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.text import fold
-
-# Django's Vietnamese date format mixes "Thứ 4" and "Thứ ba"; the calendar's admin already
-# names the days the official way (that list belongs in workdays.calendar).
-from motcua.workdays.admin import WEEKDAYS
+from motcua.workdays.calendar import WEEKDAYS
 
 CHANNELS = {
     "counter": _("Trực tiếp tại bộ phận một cửa"),
@@ -25,7 +23,12 @@ def sector_name(sector) -> str:
 
 
 def moment(value) -> str:
-    """A local date and time as on an appointment slip: "17:00, Thứ Tư 25/11/2026"."""
+    """A local date and time as on an appointment slip: "17:00, Thứ Tư 25/11/2026"
+    (an aware time from the database is shown in local time first)."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
     return f"{value:%H:%M}, {WEEKDAYS[value.weekday()]} {value:%d/%m/%Y}"
 
 

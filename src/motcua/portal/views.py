@@ -1,11 +1,10 @@
 """The public catalog pages: thin views over catalog.queries and workdays."""
 
 import segno
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404
-from django.shortcuts import render, resolve_url
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -117,20 +116,6 @@ def procedure_detail(request, code):
             "expected": _expected_due(procedure),
             "qr": _qr_data_uri(request, procedure.code),
             "submission_url": submission_url(request, procedure.code),
-        },
-    )
-
-
-def procedure_submit(request, code):
-    """Where the QR code leads. Online submission itself comes with the dossiers."""
-    procedure = _published_or_404(code)
-    login_url = resolve_url(settings.LOGIN_URL)
-    return render(
-        request,
-        "portal/procedure_submit.html",
-        {
-            "procedure": procedure,
-            "login_url": f"{login_url}?next={request.path}",
         },
     )
 

@@ -1,18 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from motcua.workdays.calendar import statutory_holidays
+from motcua.workdays.calendar import WEEKDAYS, statutory_holidays
 from motcua.workdays.models import HolidayOverride
-
-WEEKDAYS = [
-    _("Thứ Hai"),
-    _("Thứ Ba"),
-    _("Thứ Tư"),
-    _("Thứ Năm"),
-    _("Thứ Sáu"),
-    _("Thứ Bảy"),
-    _("Chủ nhật"),
-]
 
 
 @admin.register(HolidayOverride)

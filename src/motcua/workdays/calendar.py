@@ -23,6 +23,19 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from django.utils.translation import gettext_lazy as _
+
+# Weekday names as official Vietnamese documents write them (Django's own format mixes
+# "Thứ 4" and "Thứ ba"); Monday first, as date.weekday() counts.
+WEEKDAYS = (
+    _("Thứ Hai"),
+    _("Thứ Ba"),
+    _("Thứ Tư"),
+    _("Thứ Năm"),
+    _("Thứ Sáu"),
+    _("Thứ Bảy"),
+    _("Chủ nhật"),
+)
 
 OVERRIDES_TTL = 60.0  # seconds; see the module docstring
 

@@ -100,6 +100,21 @@ def render_table(result: dict) -> str:
             for o in officers
         ],
     )
+    if settings.OFFICER_TWO_FACTOR_REQUIRED:
+        lines.append(
+            "Trưởng phòng, lãnh đạo (head, leader): lần đầu đăng nhập /mot-cua/ sẽ quét mã QR "
+            "bằng ứng dụng xác thực (hoặc `oathtool --totp -b <khóa bí mật hiện trên trang>`); "
+            "OFFICER_TWO_FACTOR_REQUIRED=false bỏ bước này trên máy thử."
+        )
+    lines.append("")
+    lines += _table(
+        "TÀI KHOẢN TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG (nộp hồ sơ hộ công dân)",
+        ["Tên đăng nhập", "Mật khẩu", "Họ và tên", "Tổ"],
+        [
+            [h["username"], h["password"], h["full_name"], h["organisation"]]
+            for h in result.get("helpers", [])
+        ],
+    )
     lines.append("")
     lines.append(f"Số thủ tục hành chính mẫu: {len(result.get('procedures', []))}")
     lines.append(f"Khóa bí mật webhook thanh toán: {result.get('payment_webhook_secret', '')}")
