@@ -124,3 +124,16 @@ def test_someone_elses_link_cannot_be_removed_through_the_page(client):
     client.force_login(factories.citizen())
     client.post(f"{URL}{r.pk}/xoa/")
     assert Representation.objects.filter(pk=r.pk).exists()
+
+
+def test_a_branch_typed_on_a_number_pad_is_declared(client):
+    # The tax code field brings up the number pad, which has no dash: 13 digits will do.
+    user = factories.citizen()
+    client.force_login(user)
+    assert 'inputmode="numeric"' in client.get(URL).content.decode()
+    code = factories.tax_code()
+    response = client.post(
+        URL, {"tax_code": f"{code}001", "name": "Chi nhánh", "address": "", "title": "Trưởng"}
+    )
+    assert response.status_code == 302
+    assert organisations_of(user).get().tax_code == f"{code}-001"

@@ -55,3 +55,18 @@ def test_vietnamese_phone_numbers(value):
 @pytest.mark.parametrize("value", ["912345678", "09123", "+1 555 123 4567", "09123456789012"])
 def test_other_phone_numbers_are_refused(value):
     assert not ids.is_phone(value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("0100109106001", "0100109106-001"),
+        ("0100109106 001", "0100109106-001"),
+        ("0100109106-001", "0100109106-001"),
+        (" 0100109106 ", "0100109106"),
+        ("001079003817", "001079003817"),  # an ID number is left as it is
+    ],
+)
+def test_a_branch_tax_code_typed_without_its_dash_gets_it(typed, written):
+    # Phones' number pads have no dash: the 13 digits alone must do.
+    assert ids.normalise_tax_code(typed) == written

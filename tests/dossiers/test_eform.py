@@ -188,6 +188,9 @@ def test_checked_text_widgets_use_the_one_rule_of_core_ids():
         phone.clean("12345")
     with pytest.raises(forms.ValidationError):
         tax.clean("0100109107")  # wrong check digit
+    # A branch on the number pad: 13 digits, the dash put back.
+    assert tax.widget.attrs["inputmode"] == "numeric"
+    assert tax.clean("0100109106001") == "0100109106-001"
     yes_no = fields["tk__married"]
     assert yes_no.clean("co") is True and yes_no.clean("khong") is False
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from motcua.catalog.models import Agency
 from motcua.dossiers import drafts
 from motcua.dossiers.models import ConsentCode, DigitalTeamMember, Dossier, Status
-from motcua.integrations.models import LocalResident, Notification
+from motcua.integrations.models import LocalResident, Notification, RegistryLookup
 from tests.dossiers import factories
 from tests.dossiers.factories import PDF_BYTES
 from tests.dossiers.test_assisted import ELDER_ID, capture_sms, helped_world
@@ -373,6 +373,9 @@ def test_prefill_is_the_citizens_not_the_helpers(client, db):
     assert "requester.full_name" in draft.registry_fields
     page = client.get(f"/nop-ho-so/{draft.pk}/trang/0/").content.decode()
     assert 'value="Nguyễn Thị Hoa"' in page and "Lý Văn Hải" not in page.split("<main")[1]
+    # One read of the citizen's registry entry for the start, so one line in their access log.
+    reads = RegistryLookup.objects.filter(id_number=citizen.id_number)
+    assert reads.count() == 1 and reads.get().user == helper
 
 
 def test_english_pages(member, w):

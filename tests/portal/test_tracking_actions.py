@@ -303,3 +303,10 @@ def test_lookup_of_an_organisation_by_tax_code(client, w):
     response = client.post("/tra-cuu/", {"code": "X-1", "id_number": tax_code})
     assert response.status_code == 200
     assert "Không tìm thấy hồ sơ" in html(response)
+
+
+def test_lookup_takes_a_branch_tax_code_typed_without_its_dash(client, w):
+    branch = ids.with_tax_check_digit("010010910") + "001"
+    response = client.post("/tra-cuu/", {"code": "X-1", "id_number": branch})
+    assert response.status_code == 200
+    assert "Không tìm thấy hồ sơ" in html(response)  # looked up, not refused as malformed

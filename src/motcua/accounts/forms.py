@@ -29,8 +29,12 @@ class _CheckedNumberField(forms.CharField):
         if autocomplete:
             self.widget.attrs["autocomplete"] = autocomplete
 
+    @staticmethod
+    def normalise(value: str) -> str:
+        return (value or "").replace(" ", "")
+
     def clean(self, value):
-        value = super().clean((value or "").replace(" ", ""))
+        value = super().clean(self.normalise(value))
         if value and not self.check(value):
             raise forms.ValidationError(self.message, code=self.code)
         return value
@@ -55,13 +59,16 @@ class TaxCodeField(_CheckedNumberField):
     check digit."""
 
     check = staticmethod(ids.is_tax_code)
+    normalise = staticmethod(ids.normalise_tax_code)
     message = ids.TAX_CODE_MESSAGE
     code = "tax_code"
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Mã số thuế"))
         kwargs.setdefault("max_length", 14)
-        kwargs.setdefault("help_text", _("10 chữ số, hoặc 10 chữ số-3 chữ số với chi nhánh."))
+        kwargs.setdefault(
+            "help_text", _("10 chữ số; chi nhánh thêm 3 chữ số (không cần gõ dấu gạch).")
+        )
         super().__init__(**kwargs)
 
 

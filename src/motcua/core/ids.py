@@ -107,6 +107,15 @@ def is_tax_code(value: str) -> bool:
     return tax_check_digit(main[:9]) == int(main[9])
 
 
+def normalise_tax_code(value: str) -> str:
+    """Spaces dropped, and a branch's 13 digits typed without the dash (phones' number pads
+    have none) written 10-3: '0100109106 001' -> '0100109106-001'."""
+    value = re.sub(r"\s", "", value or "")
+    if len(value) == 13 and value.isdigit():
+        return f"{value[:10]}-{value[10:]}"
+    return value
+
+
 def with_tax_check_digit(first_nine: str) -> str | None:
     """The full 10-digit tax code for nine digits, or None when no check digit exists."""
     digit = tax_check_digit(first_nine)

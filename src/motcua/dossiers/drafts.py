@@ -98,6 +98,10 @@ def _registry_answers(procedure, user, id_number: str = "") -> tuple[dict, dict]
         resident = get_registry().lookup(id_number, user=user, purpose=PREFILL_PURPOSE)
     except RegistryUnavailable:
         return {}, {}
+    return _prefilled_from(procedure, resident)
+
+
+def _prefilled_from(procedure, resident) -> tuple[dict, dict]:
     if resident is None:
         return {}, {}
     filled = prefill(procedure.form_schema or {}, resident)
@@ -194,8 +198,9 @@ def start_for(
     except Exception:
         _delete_draft(dossier)  # no draft half made
         raise
-    # Asked outside the transaction: an HTTP registry must not hold row locks while it answers.
-    answers, prefilled = _registry_answers(dossier.procedure, helper, dossier.applicant_id_number)
+    # The entry read (outside any transaction) when the consent was checked: one read of the
+    # citizen's data, one line in their access log.
+    answers, prefilled = _prefilled_from(dossier.procedure, dossier.registry_entry)
     if prefilled:
         # The paths filled are claimed now and checked against the registry on submission.
         Dossier.objects.filter(pk=dossier.pk).update(

@@ -282,7 +282,8 @@ class CheckedText(forms.CharField):
 
     RULES = {
         "id_number": (ids.is_id_number, ids.ID_NUMBER_MESSAGE, "numeric"),
-        "tax_code": (ids.is_tax_code, ids.TAX_CODE_MESSAGE, "text"),
+        # Digits only: a branch's 13 digits may be typed without the dash (normalise_tax_code).
+        "tax_code": (ids.is_tax_code, ids.TAX_CODE_MESSAGE, "numeric"),
         "phone": (ids.is_phone, gettext_lazy("Số điện thoại không hợp lệ."), "tel"),
     }
 
@@ -298,6 +299,8 @@ class CheckedText(forms.CharField):
         value = super().clean(value)
         if self.kind == "phone" and value:
             value = ids.normalise_phone(value)
+        elif self.kind == "tax_code" and value:
+            value = ids.normalise_tax_code(value)
         check, message, _mode = self.RULES[self.kind]
         if value and not check(value):
             raise forms.ValidationError(message, code="invalid")

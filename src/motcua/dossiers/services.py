@@ -713,6 +713,9 @@ def submit_online(
         dossier.new_components = _attach(dossier, given, now) + _attach(
             dossier, consent_given, now, digitised=True
         )
+        # The registry entry read for this submission, so that an assisted draft is
+        # pre-filled from it rather than read (and logged in the citizen's access log) twice.
+        dossier.registry_entry = resident
         if not draft:
             append_event(
                 dossier,

@@ -37,7 +37,7 @@ class LookupForm(forms.Form):
         return self.cleaned_data["code"].strip()
 
     def clean_id_number(self):
-        value = self.cleaned_data["id_number"].strip()
+        value = ids.normalise_tax_code(self.cleaned_data["id_number"])
         if not (ids.is_id_number(value) or ids.is_tax_code(value)):
             raise forms.ValidationError(
                 _("Nhập 12 chữ số của số định danh cá nhân, hoặc mã số thuế của tổ chức.")
