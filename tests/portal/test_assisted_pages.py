@@ -321,6 +321,18 @@ def test_the_helper_answers_a_supplement_but_cannot_withdraw(member, w):
     assert d.status == Status.PROCESSING
 
 
+def test_the_helper_sees_the_new_appointment_after_an_apology(member, w):
+    from motcua.dossiers.services import perform
+
+    d = finish(member, w, begin_in_person(member, w))
+    perform(d.pk, "receive", w.reception)
+    d.refresh_from_db()
+    later = d.due_at + timedelta(days=7)
+    perform(d.pk, "apologize", w.specialist, reason="Cần xác minh thêm", new_due_at=later)
+    page = member.get(f"/nop-ho/ho-so/{d.code}/").content.decode()
+    assert "Ngày hẹn trả mới (sau thư xin lỗi)" in page
+
+
 def test_a_helper_never_sees_another_helpers_drafts_or_dossiers(member, client, w):
     d = finish(member, w, begin_in_person(member, w))
     draft = begin_in_person(member, w, key="k-2")

@@ -289,16 +289,7 @@ def consent(request, code):
 @require_http_methods(["GET"])
 def submitted(request, code):
     dossier = _helped(request.user, code)
-    return render(
-        request,
-        "portal/assisted/submitted.html",
-        {
-            "dossier": dossier,
-            "due_in_words": display.due_in_words(dossier.extended_due_at or dossier.due_at),
-            "next_steps": display.NEXT_STEPS.get(dossier.status)
-            or display.STATUS_EXPLAINED.get(dossier.status, ""),
-        },
-    )
+    return render(request, "portal/assisted/submitted.html", display.confirmation(dossier))
 
 
 def _render_dossier(request, dossier, *, answer=None, status=200):

@@ -112,6 +112,16 @@ def due_in_words(moment) -> str:
     }
 
 
+def confirmation(dossier) -> dict:
+    """What a confirmation page says of a dossier just submitted: when it is due, in words,
+    and what happens next."""
+    return {
+        "dossier": dossier,
+        "due_in_words": due_in_words(dossier.extended_due_at or dossier.due_at),
+        "next_steps": NEXT_STEPS.get(dossier.status) or STATUS_EXPLAINED.get(dossier.status, ""),
+    }
+
+
 def _when(value) -> str:
     moment = parse_datetime(value) if isinstance(value, str) else value
     return due_in_words(moment) if moment else ""

@@ -102,11 +102,8 @@ def dossier_submitted(request, code):
     return render(
         request,
         "portal/tracking/submitted.html",
-        {
-            "dossier": dossier,
-            "due_in_words": display.due_in_words(dossier.extended_due_at or dossier.due_at),
-            "next_steps": display.NEXT_STEPS.get(dossier.status)
-            or display.STATUS_EXPLAINED.get(dossier.status, ""),
+        display.confirmation(dossier)
+        | {
             "receipt_url": display.slip_url(dossier.code, "mau-01") if issued else "",
             "owed": amount_owed(dossier),
         },
