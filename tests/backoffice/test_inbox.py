@@ -149,6 +149,18 @@ def test_pagination_twenty_per_page(as_user, w):
     assert codes(client.get(INBOX, {"tab": "tat-ca", "page": 99})) == codes(second)
 
 
+def test_pages_follow_the_deadline_order(as_user, w):
+    # Soonest deadline first, page after page (the order an officer works in).
+    _many(w, 23)
+    client = as_user(w.reception)
+    shown = []
+    for page in (1, 2):
+        html = client.get(INBOX, {"tab": "tat-ca", "page": page}).content.decode()
+        shown += re.findall(r'class="bo-code">([^<]+)<', html)
+    expected = list(Dossier.objects.order_by("due_at", "id").values_list("code", flat=True))
+    assert shown == expected
+
+
 def _queries(client, **params) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(INBOX, params).status_code == 200

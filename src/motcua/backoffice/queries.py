@@ -138,11 +138,15 @@ class InboxIds:
         return sum(self.counts)
 
     def __getitem__(self, window: slice) -> list[int]:
+        parts = [
+            rows.order_by(F("due_at").asc(nulls_last=True), "id")
+            for index, rows in enumerate(self.parts)
+            if self.counts is None or self.counts[index]
+        ]
+        if len(parts) == 1:  # nothing to merge: the database skips to the page itself
+            return list(parts[0].values_list("id", flat=True)[window])
         keys = []
-        for index, rows in enumerate(self.parts):
-            if self.counts is not None and not self.counts[index]:
-                continue
-            ordered = rows.order_by(F("due_at").asc(nulls_last=True), "id")
+        for ordered in parts:
             keys += ordered.values_list("due_at", "id")[: window.stop]
         keys.sort(key=lambda key: (key[0] is None, key[0] or NO_DEADLINE, key[1]))
         return [pk for _, pk in keys[window]]
