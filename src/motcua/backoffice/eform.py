@@ -7,14 +7,20 @@ item" / "remove this item" are submit buttons (`action=add:<path>`, `remove:<pat
 that post the page and get it back with one item more or less and every answer kept. No
 JavaScript needed; with htmx only the e-form is swapped, so the files already chosen for the
 components stay chosen.
+
+A conditional question is on the page only while its condition holds for the answers typed
+so far. Changing an answer a condition depends on re-renders the e-form (htmx); without
+JavaScript, "update the questions" (`action=update`) posts the page and gets it back the
+same way as the item buttons. An answer to a question not asked is dropped.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from motcua.dossiers import eform
 
 MAX_ITEMS = 50
 ADD, REMOVE = "add:", "remove:"
+UPDATE = "update"
 
 
 def count_name(path: tuple) -> str:
@@ -90,19 +96,22 @@ class ItemAction:
 
 
 def item_action(procedure, data) -> ItemAction | None:
-    """The add/remove button pressed in posted `data` (a QueryDict), if any."""
+    """The add/remove (or update-the-questions) button pressed in posted `data` (a
+    QueryDict), if any."""
     arrays = arrays_of(layout(procedure))
-    asked = _parse(data.get("action") or "", arrays)
-    if asked is None:
+    action = data.get("action") or ""
+    asked = _parse(action, arrays)
+    if asked is None and action != UPDATE:
         return None
-    kind, path, index = asked
     counts = posted_counts(data, arrays)
     values = {name: data.getlist(name) for name in data}
-    if kind == "add":
-        counts[path] = min(counts[path] + 1, MAX_ITEMS)
-    else:
-        values = _without_item(values, path, index)
-        counts[path] = max(counts[path] - 1, 1)
+    if asked is not None:
+        kind, path, index = asked
+        if kind == "add":
+            counts[path] = min(counts[path] + 1, MAX_ITEMS)
+        else:
+            values = _without_item(values, path, index)
+            counts[path] = max(counts[path] - 1, 1)
     initial = {name: v[0] if len(v) == 1 else v for name, v in values.items()}
     initial.pop("action", None)
     return ItemAction(counts, initial)
@@ -137,3 +146,21 @@ def page_path(error_path: str, index_map: dict[tuple, list[int]]) -> str:
                 parts[1 + n] = str(kept[int(position)])
             break
     return ".".join(parts)
+
+
+def only_asked(sections: list[eform.Section], asked: set[str]) -> list[eform.Section]:
+    """The sections with the questions in `asked` only; a group whose questions are all
+    left out (a conditional object or repeating group not asked) goes too."""
+    kept = []
+    for section in sections:
+        groups = []
+        for group in section.groups:
+            leaves = [leaf for leaf in group.leaves if leaf.name in asked]
+            if leaves or not group.leaves:
+                groups.append(replace(group, leaves=leaves))
+        kept.append(replace(section, groups=groups))
+    # The "add an item" button follows the last item still on the page.
+    items = [g for s in kept for g in s.groups if g.array is not None]
+    for at, group in enumerate(items):
+        group.last = all(later.array != group.array for later in items[at + 1 :])
+    return kept

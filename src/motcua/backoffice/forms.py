@@ -4,6 +4,8 @@ Forms only shape input; the dossiers service decides and writes. `arguments()` g
 keyword arguments of `dossiers.services.perform` for the action.
 """
 
+import json
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
@@ -466,6 +468,7 @@ class CounterForm(forms.Form):
             counts = counter_eform.posted_counts(self.data, arrays) if self.is_bound else {}
         self.sections = counter_eform.layout(procedure, counts)
         self.fields.update(eform.fields_for(self.sections))
+        self._ask_what_applies()
         # An item left empty is no item (the answers leave it out): its questions are
         # required only once something in the item is answered (`_check_items`).
         self.items = [g for s in self.sections for g in s.groups if g.array is not None]
@@ -477,10 +480,70 @@ class CounterForm(forms.Form):
             field = MultipleFileField(label=spec.name, required=spec.required)
             field.widget.attrs["accept"] = ACCEPT
             self.fields[self.spec_field(spec)] = field
+        self._watch_controllers()
 
     @staticmethod
     def spec_field(spec) -> str:
         return f"tp_{spec.pk}"
+
+    def _ask_what_applies(self) -> None:
+        """Only the conditional questions whose condition holds for the answers given so far
+        (posted, or kept by an item or update button) stay: the others lose their fields, so
+        an answer to them is dropped, never checked nor stored. One named in the `required`
+        of its `then` is required once asked."""
+        leaves = eform.all_leaves(self.sections)
+        conditional = [leaf for leaf in leaves if leaf.conditions]
+        self.controllers = eform.controllers(conditional)
+        given = eform.prune(self.sections, self._given(leaves)) if conditional else {}
+        asked = {leaf.name for leaf in leaves if not leaf.conditions or leaf.shown(given)}
+        schema = self.procedure.form_schema
+        self.required_when_asked = set()
+        for leaf in conditional:
+            if leaf.name not in asked:
+                del self.fields[leaf.name]
+            elif eform.required_when_asked(schema, leaf, given):
+                self.required_when_asked.add(leaf.name)
+                self.fields[leaf.name].required = True
+        if conditional:
+            self.sections = counter_eform.only_asked(self.sections, asked)
+
+    def _given(self, leaves) -> dict:
+        """The answers typed so far, each as its field reads it (a yes/no as a boolean); one
+        its field does not accept (yet) counts as not given."""
+        cleaned = {}
+        for leaf in leaves:
+            field = self.fields[leaf.name]
+            if self.is_bound:
+                name = self.add_prefix(leaf.name)
+                raw = field.widget.value_from_datadict(self.data, self.files, name)
+            else:
+                raw = self.get_initial_for_field(field, leaf.name)
+            try:
+                cleaned[leaf.name] = field.clean(raw)
+            except forms.ValidationError:
+                continue
+        return eform.answers_in_place(leaves, cleaned)
+
+    def _watch_controllers(self) -> None:
+        """Changing an answer a condition depends on re-renders the e-form (htmx), with the
+        questions it asks or no longer asks."""
+        self.watched = {
+            name
+            for name in self.fields
+            if name in self.controllers
+            or any(name.startswith(c + eform.SEP) for c in self.controllers)
+        }
+        attrs = {
+            "hx-post": "",
+            "hx-trigger": "change",
+            "hx-target": "#counter-eform",
+            "hx-select": "#counter-eform",
+            "hx-swap": "outerHTML",
+            "hx-params": self.htmx_params(),
+            "hx-vals": json.dumps({"action": counter_eform.UPDATE}),
+        }
+        for name in self.watched:
+            self.fields[name].widget.attrs.update(attrs)
 
     def clean_kind(self):
         return self.cleaned_data.get("kind") or self.fields["kind"].initial
@@ -490,7 +553,8 @@ class CounterForm(forms.Form):
             if not any(data.get(leaf.name) not in (None, "") for leaf in group.leaves):
                 continue
             for leaf in group.leaves:
-                if leaf.required and data.get(leaf.name) in (None, "") and leaf.name in data:
+                needed = leaf.required or leaf.name in self.required_when_asked
+                if needed and data.get(leaf.name) in (None, "") and leaf.name in data:
                     self.add_error(leaf.name, self.fields[leaf.name].error_messages["required"])
 
     def clean(self):
@@ -519,12 +583,18 @@ class CounterForm(forms.Form):
         return [self[name] for name in self.APPLICANT_FIELDS if name != "kind"]
 
     def form_sections(self):
-        """[(section title, [(group, [bound fields], its add/remove buttons)])]."""
+        """[(section title, [(group, [bound fields], its add/remove buttons, whether it
+        holds an answer other questions depend on)])]."""
         return [
             (
                 section.title,
                 [
-                    (g, [self[leaf.name] for leaf in g.leaves], self._buttons(g))
+                    (
+                        g,
+                        [self[leaf.name] for leaf in g.leaves],
+                        self._buttons(g),
+                        any(leaf.name in self.watched for leaf in g.leaves),
+                    )
                     for g in section.groups
                 ],
             )

@@ -318,13 +318,18 @@ def counter_receive(request, code):
         raise Http404(_("Cơ quan của bạn không tiếp nhận thủ tục này."))
     asked = counter_eform.item_action(procedure, request.POST) if request.method == "POST" else None
     if asked is not None:
-        # An item added or removed: the page again with every answer typed, no errors yet.
+        # An item added or removed, or the questions updated to the answers: the page again
+        # with every answer typed (but those to questions no longer asked), no errors yet;
+        # with htmx only the e-form.
         form = CounterForm(
             initial=asked.initial, procedure=procedure, agencies=agencies, counts=asked.counts
         )
+        template = "backoffice/counter_receive.html"
+        if request.headers.get("HX-Request") == "true":
+            template = "backoffice/_counter_eform.html"
         return render(
             request,
-            "backoffice/counter_receive.html",
+            template,
             {"procedure": procedure, "form": form, "files_dropped": bool(request.FILES)},
         )
     form = CounterForm(

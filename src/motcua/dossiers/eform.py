@@ -486,3 +486,74 @@ def shown_answers(schema: dict, ui: dict | None, form: dict) -> list[tuple[str, 
     if extra:
         shown.append((_("Nội dung ngoài tờ khai"), [("", extra)]))
     return shown
+
+
+# ------------------------------------------------------------------ conditional questions
+
+
+def prune(sections: list[Section], answers: dict) -> dict:
+    """Drop the answers of conditional questions not asked (their condition fails), so that
+    an answer to a question not asked is neither checked nor stored."""
+    pruned = json.loads(json.dumps(answers, default=_json_value))
+    for leaf in all_leaves(sections):
+        if leaf.conditions and not leaf.shown(pruned):
+            parent = value_at(pruned, leaf.path[:-1]) if len(leaf.path) > 1 else pruned
+            if isinstance(parent, dict):
+                parent.pop(leaf.path[-1], None)
+    return pruned
+
+
+def _object_at(schema: dict, path: tuple) -> tuple[dict | None, bool]:
+    """The schema of the object at `path` (an item of a repeating group by its index), and
+    whether it is required all the way down from the top."""
+    node, needed = schema, True
+    for key in path:
+        if not isinstance(node, dict):
+            return None, False
+        if isinstance(key, int):
+            node = node.get("items")
+            continue
+        needed = needed and key in (node.get("required") or [])
+        node = (node.get("properties") or {}).get(key)
+    return (node, needed) if isinstance(node, dict) else (None, False)
+
+
+def required_when_asked(schema: dict, leaf: Leaf, answers: dict) -> bool:
+    """A conditional question named in the `required` of a `then` whose `if` holds: required
+    once asked (when its object is required, or has answers)."""
+    where, key = leaf.path[:-1], leaf.path[-1]
+    parent, needed = _object_at(schema if isinstance(schema, dict) else {}, where)
+    if parent is None:
+        return False
+    rules = [parent] + [r for r in parent.get("allOf") or [] if isinstance(r, dict)]
+    for rule in rules:
+        test, then = rule.get("if"), rule.get("then")
+        if not isinstance(test, dict) or not isinstance(then, dict):
+            continue
+        if key in (then.get("required") or []) and Condition(where, test).holds(answers):
+            return needed or bool(value_at(answers, where))
+    return False
+
+
+def controllers(leaves: list[Leaf]) -> set[str]:
+    """The field names of the answers the conditions of `leaves` depend on."""
+    names = set()
+    for leaf in leaves:
+        for condition in leaf.conditions:
+            test = condition.test
+            keys = list(test.get("properties") or {}) + list(test.get("required") or [])
+            for key in keys:
+                if isinstance(key, str):
+                    names.add(SEP.join((PREFIX, *(str(p) for p in condition.where), key)))
+    return names
+
+
+def answers_in_place(leaves: list[Leaf], cleaned: dict) -> dict:
+    """Like `answers`, but each item of a repeating group keeps its place on the page (an
+    empty one is None), so that an item's conditions are checked against that item."""
+    result: dict = {}
+    for leaf in leaves:
+        value = cleaned.get(leaf.name)
+        if value not in (None, ""):
+            _set(result, leaf.path, _json_value(value))
+    return result
