@@ -57,6 +57,11 @@ def pages_of(sections: list[eform.Section]) -> list[Page]:
             if group.array is not None and group.index:
                 pages[-1].groups.append(group)
                 continue
+            inside = group.array is not None and len(group.array) > 1
+            if inside and pages and group.array[0] in pages[-1].keys:
+                # A repeating group inside an object: asked with that object.
+                pages[-1].groups.append(group)
+                continue
             title = group.title if group.title and group.array is None else section.title
             if group.array is not None:
                 title = group.title.rsplit(" (", 1)[0]
@@ -66,12 +71,29 @@ def pages_of(sections: list[eform.Section]) -> list[Page]:
     return pages
 
 
-def shape(answers: dict, counts: dict[str, int]) -> dict:
-    """The answers with each repeating group given `counts` items (for the layout)."""
-    shaped = dict(answers)
-    for key, count in counts.items():
-        given = answers.get(key) if isinstance(answers.get(key), list) else []
-        shaped[key] = (given + [{}] * count)[:count]
+def count_name(path: tuple) -> str:
+    """The hidden input holding how many items a repeating group shows on its page
+    (`household_members__items`, `requester__children__items`)."""
+    return eform.SEP.join((*path, "items"))
+
+
+def arrays_of(page: Page) -> list[tuple]:
+    """The paths of the repeating groups on a page, at the top level or inside objects."""
+    return list(dict.fromkeys(g.array for g in page.groups if g.array is not None))
+
+
+def shape(answers: dict, counts: dict[tuple, int]) -> dict:
+    """The answers with each repeating group (by its path) given `counts` items, for the
+    layout; the answers themselves are left as they are."""
+    shaped = json.loads(json.dumps(answers))
+    for path, count in counts.items():
+        node = shaped
+        for key in path[:-1]:
+            if not isinstance(node.get(key), dict):
+                node[key] = {}
+            node = node[key]
+        given = node.get(path[-1]) if isinstance(node.get(path[-1]), list) else []
+        node[path[-1]] = (given + [{}] * count)[:count]
     return shaped
 
 
@@ -219,12 +241,24 @@ class PageForm(forms.Form):
         return eform.answers([], cleaned, leaves=self.asked)
 
     def grouped(self):
-        """[(group, [bound fields])] for the template."""
+        """[(group, [bound fields], item)] for the template; `item` for an item of a
+        repeating group: its buttons' actions and the hidden input of the item count."""
         asked = {leaf.name for leaf in self.asked}
-        return [
-            (group, [self[leaf.name] for leaf in group.leaves if leaf.name in asked])
-            for group in self.page.groups
-        ]
+        rows = []
+        for group in self.page.groups:
+            item = None
+            if group.array is not None:
+                dotted = ".".join(group.array)
+                item = {
+                    "remove": f"remove:{dotted}.{group.index}",
+                    "add": f"add:{dotted}",
+                    "count_name": count_name(group.array),
+                    "count": group.index + 1,
+                    "label": group.title.rsplit(" (", 1)[0],
+                }
+            fields = [self[leaf.name] for leaf in group.leaves if leaf.name in asked]
+            rows.append((group, fields, item))
+        return rows
 
 
 def _choice_value(value) -> str:

@@ -19,9 +19,20 @@ from motcua.dossiers import drafts, eform
 from motcua.dossiers.files import ACCEPTED, max_upload_bytes
 from motcua.dossiers.models import Draft, Status
 
-from .submission_forms import PageForm, StartForm, merge, pages_of, prune, schema_errors, shape
+from .submission_forms import (
+    PageForm,
+    StartForm,
+    arrays_of,
+    count_name,
+    merge,
+    pages_of,
+    prune,
+    schema_errors,
+    shape,
+)
 from .views import _published_or_404
 
+MAX_ITEMS = 50  # items of one repeating group on a page
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx," + ",".join(ACCEPTED)
 
 
@@ -89,7 +100,9 @@ def _editable(request, pk):
 
 def _layout(dossier, answers=None):
     procedure = dossier.procedure
-    return eform.layout(procedure.form_schema, procedure.form_ui, answers or dossier.form)
+    return eform.layout(
+        procedure.form_schema, procedure.form_ui, answers or dossier.form, nested=True
+    )
 
 
 def _state(dossier) -> Draft:
@@ -168,16 +181,15 @@ def draft(request, dossier):
     )
 
 
-def _counts(request, page) -> dict[str, int]:
-    """Items of each repeating group on the page, as posted (then added or removed)."""
+def _counts(request, page) -> dict[tuple, int]:
+    """Items of each repeating group on the page (by its path), as posted (then added or
+    removed)."""
     counts = {}
-    for group in page.groups:
-        if group.array is not None:
-            key = group.array[0]
-            try:
-                counts[key] = max(1, min(int(request.POST.get(f"{key}__items", 1)), 50))
-            except ValueError:
-                counts[key] = 1
+    for path in arrays_of(page):
+        try:
+            counts[path] = max(1, min(int(request.POST.get(count_name(path), 1)), MAX_ITEMS))
+        except ValueError:
+            counts[path] = 1
     return counts
 
 
@@ -221,9 +233,10 @@ def draft_page(request, dossier, number):
         if action != "continue":
             # Add or remove an item, or list the communes of the province chosen: the page
             # again with what was saved, without errors.
-            counts = {k: len(answers.get(k) or []) for k in counts}
-            if action.startswith("add:") and action[4:] in counts:
-                counts[action[4:]] += 1
+            counts = {path: len(_items_at(answers, path)) for path in counts}
+            added = tuple(action[4:].split(".")) if action.startswith("add:") else None
+            if added in counts:
+                counts[added] = min(counts[added] + 1, MAX_ITEMS)
             shaped = pages_of(_layout(dossier, shape(answers, counts)))[number]
             form = PageForm(page=shaped, answers=answers, prefilled=state.prefilled)
     else:
@@ -240,6 +253,11 @@ def draft_page(request, dossier, number):
             "back_to_check": back_to_check,
         },
     )
+
+
+def _items_at(answers: dict, path: tuple) -> list:
+    given = eform.value_at(answers, path)
+    return given if isinstance(given, list) else []
 
 
 def _summary(form) -> list[tuple[str, str]]:
@@ -373,15 +391,20 @@ def _problems(dossier, fields) -> list[tuple[str, str]]:
 
 
 def _shown_pages(dossier, pages):
-    """[(page, [(title, text)])] of the answers, by page, for the check page."""
+    """[(page, [(title, text)])] of the answers, by page, for the check page; an item of a
+    repeating group under its group's title and number."""
     shown = []
     for page in pages:
         rows = []
-        for leaf in page.leaves:
-            if leaf.conditions and not leaf.shown(dossier.form):
-                continue
-            value = eform.value_at(dossier.form, leaf.path)
-            rows.append((leaf.title, eform._display(value)))
+        for group in page.groups:
+            for leaf in group.leaves:
+                if leaf.conditions and not leaf.shown(dossier.form):
+                    continue
+                value = eform.value_at(dossier.form, leaf.path)
+                title = leaf.title
+                if group.array is not None:  # an item: "Con (2) — Họ và tên"
+                    title = f"{group.title} — {leaf.title}"
+                rows.append((title, eform._display(value)))
         shown.append((page, rows))
     return shown
 
