@@ -206,7 +206,7 @@ def test_a_long_section_keeps_the_nested_group_on_its_objects_page():
         },
     }
     answers = {"requester": {"household": {"children": [{}, {}]}}}
-    pages = pages_of(eform.layout(schema, {}, answers, nested=True))
+    pages = pages_of(eform.layout(schema, {}, answers))
     assert [p.title for p in pages] == ["Khác", "Người kê khai", ""]
     requester = pages[1]
     assert [g.title for g in requester.groups] == [

@@ -36,7 +36,7 @@ def layout(procedure, counts: dict[tuple, int] | None = None) -> list[eform.Sect
         for key in path[:-1]:
             node = node.setdefault(key, {})
         node[path[-1]] = [{}] * count
-    return eform.layout(procedure.form_schema, procedure.form_ui, shape, nested=True)
+    return eform.layout(procedure.form_schema, procedure.form_ui, shape)
 
 
 def arrays_of(sections: list[eform.Section]) -> list[tuple]:

@@ -8,8 +8,8 @@ vocabulary (docs/catalog.md, "E-forms"):
 - `x-widget: id_number | tax_code | phone` on a string (checked by `motcua.core.ids`);
 - `x-widget: address` on an object with `province`, `commune` and `detail`: the province and
   the commune are chosen from the administrative units (the commune within the province);
-- an array of objects at the top level is a repeating group (e.g. family members); with
-  `layout(..., nested=True)` (the counter screen) one inside an object is one too;
+- an array of objects is a repeating group (e.g. family members), at the top level or inside
+  an object at any depth (an array inside an item of another stays a JSON box);
 - a conditional question is a property named in the `then` of an object's `if`/`then` (or
   of an `allOf` of them): asked only when the `if` holds for that object's answers, so that
   the same schema both shows the question and validates it;
@@ -190,14 +190,11 @@ def _items(path: tuple, schema: dict, titles: tuple, conditions, answers) -> lis
     return groups
 
 
-def layout(
-    schema: dict, ui: dict | None, answers: dict | None = None, *, nested: bool = False
-) -> list[Section]:
+def layout(schema: dict, ui: dict | None, answers: dict | None = None) -> list[Section]:
     """The form's sections (from `form_ui.sections`, else one), each with groups of leaves:
     a top-level object is a group under its own title; a repeating group has one group per
-    item given in `answers` (at least one). With `nested`, a repeating group inside a
-    top-level object (at any depth of objects) is one too, after that object's group; else
-    it is a JSON box."""
+    item given in `answers` (at least one), and so has one inside a top-level object (at any
+    depth of objects), after that object's group."""
     schema = schema if isinstance(schema, dict) else {}
     ui = ui if isinstance(ui, dict) else {}
     answers = answers if isinstance(answers, dict) else {}
@@ -228,11 +225,11 @@ def layout(
             sub_title = sub.get("title") or key
             if _is_object(sub):
                 group = Group(sub_title, address=sub.get("x-widget") == "address")
-                arrays = [] if nested else None
+                arrays = []
                 group.leaves = _leaves(sub, (key,), key in needed, (), conds, group.address, arrays)
-                if group.leaves or arrays is None:
+                if group.leaves:
                     section.groups.append(group)
-                for path, array, titles, own in arrays or ():
+                for path, array, titles, own in arrays:
                     section.groups += _items(path, array, (sub_title, *titles), own, answers)
             elif is_repeating(sub):
                 section.groups += _items((key,), sub, (sub_title,), conds, answers)
@@ -466,7 +463,7 @@ def shown_answers(schema: dict, ui: dict | None, form: dict) -> list[tuple[str, 
     the schema's titles, each item of a repeating group under its own title (also inside
     an object); answers the schema does not know are shown under their keys."""
     form = form if isinstance(form, dict) else {}
-    sections = layout(schema, ui, form, nested=True)
+    sections = layout(schema, ui, form)
     shown = []
     known: set = set()
     for section in sections:

@@ -97,17 +97,6 @@ def shape(answers: dict, counts: dict[tuple, int]) -> dict:
     return shaped
 
 
-def prune(sections: list[eform.Section], answers: dict) -> dict:
-    """Drop the answers of conditional questions not asked (their condition fails)."""
-    pruned = json.loads(json.dumps(answers))
-    for leaf in eform.all_leaves(sections):
-        if leaf.conditions and not leaf.shown(pruned):
-            parent = eform.value_at(pruned, leaf.path[:-1]) if len(leaf.path) > 1 else pruned
-            if isinstance(parent, dict):
-                parent.pop(leaf.path[-1], None)
-    return pruned
-
-
 def merge(answers: dict, page: Page, page_answers: dict) -> dict:
     merged = {k: v for k, v in answers.items() if k not in page.keys}
     merged.update(page_answers)

@@ -26,7 +26,6 @@ from .submission_forms import (
     count_name,
     merge,
     pages_of,
-    prune,
     schema_errors,
     shape,
 )
@@ -100,9 +99,7 @@ def _editable(request, pk):
 
 def _layout(dossier, answers=None):
     procedure = dossier.procedure
-    return eform.layout(
-        procedure.form_schema, procedure.form_ui, answers or dossier.form, nested=True
-    )
+    return eform.layout(procedure.form_schema, procedure.form_ui, answers or dossier.form)
 
 
 def _state(dossier) -> Draft:
@@ -209,7 +206,7 @@ def draft_page(request, dossier, number):
         form.is_valid()
         removed = action.startswith("remove:") and action.split(":", 1)[1]
         answers = merge(dossier.form, shaped, form.page_answers(remove=removed or ""))
-        answers = prune(_layout(dossier, answers), answers)
+        answers = eform.prune(_layout(dossier, answers), answers)
         if action == "continue":
             names = {leaf.name for leaf in form.asked}
             schema = dossier.procedure.form_schema or {}
