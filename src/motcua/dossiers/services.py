@@ -33,7 +33,6 @@ from motcua.core.errors import (
     NotFound,
     ValidationFailed,
 )
-from motcua.integrations.notifications import notify_status_change
 from motcua.integrations.registry import RegistryUnavailable, Resident, get_registry
 from motcua.payments import fees as fee_schedule
 from motcua.payments import services as payments
@@ -45,6 +44,7 @@ from motcua.workdays.deadlines import (
 )
 
 from . import assisted
+from .hooks import event_appended
 from .identity import identity_check
 from .models import (
     ENDED,
@@ -259,7 +259,7 @@ def append_event(
     )
     event.hash = event.compute_hash()
     event.save()
-    notify_status_change(event)
+    event_appended.send(sender=Event, event=event)
     return event
 
 

@@ -19,3 +19,14 @@ class IntegrationsConfig(AppConfig):
             import_module(f"motcua.integrations.sms.contrib.{name}.plugin")
         for name in BUILTIN_POPULATION_REGISTRIES:
             import_module(f"motcua.integrations.registry.contrib.{name}.plugin")
+
+        from motcua.dossiers.hooks import event_appended
+
+        from .notifications import notify_status_change
+
+        # The applicant hears of each change, in the transaction that made it.
+        event_appended.connect(
+            lambda sender, event, **kwargs: notify_status_change(event),
+            dispatch_uid="integrations-notify-status-change",
+            weak=False,
+        )

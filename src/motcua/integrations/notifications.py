@@ -1,7 +1,7 @@
 """Telling applicants what happened to their dossiers (issue: notifications).
 
 `notify_status_change(event)` runs inside the transaction that wrote the dossier's `Event`
-(`dossiers.services.append_event` calls it): when the status changed (or an apology set a new
+(a receiver of `dossiers.hooks.event_appended`, connected in `apps.py`): when the status changed (or an apology set a new
 appointment) it writes the applicant's in-portal `Notification` and an `OutboxMessage` per
 channel (e-mail, SMS) in that same transaction, so a rolled-back action tells nobody and a
 committed one is never forgotten. After commit a task delivers the outbox
