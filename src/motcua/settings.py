@@ -297,6 +297,23 @@ PAYMENT_EXPIRES_MINUTES = env_int(
 MAX_UPLOAD_MB = env_int(
     "MAX_UPLOAD_MB", 20, "Largest file a user may upload, in megabytes (larger: 413)."
 )
+MAX_INFLATED_MB = env_int(
+    "MAX_INFLATED_MB",
+    100,
+    "Largest inflated size of a DOCX/XLSX upload (a ZIP container), in megabytes (larger: 413).",
+)
+MAX_ZIP_ENTRIES = env_int(
+    "MAX_ZIP_ENTRIES", 2000, "Most parts a DOCX/XLSX upload may hold (more: 413)."
+)
+CLAMD_SOCKET = env(
+    "CLAMD_SOCKET",
+    "",
+    "Unix socket of a ClamAV daemon that scans every upload (Debian: /run/clamav/clamd.ctl); empty with CLAMD_HOST empty: no scanning.",
+)
+CLAMD_HOST = env(
+    "CLAMD_HOST", "", "Host of a ClamAV daemon reached over TCP (instead of CLAMD_SOCKET)."
+)
+CLAMD_PORT = env_int("CLAMD_PORT", 3310, "TCP port of the ClamAV daemon at CLAMD_HOST.")
 
 # Notifications to applicants (motcua.integrations): e-mail through Django's mail backend,
 # SMS through the sender plugin SMS_SENDER names.

@@ -12,8 +12,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from motcua.core.antivirus import get_scanner
 from motcua.core.errors import DomainError
 
+from .content import pdf_active_content, zip_over_bounds
 from .models import StoredFile
 
 PDF = "application/pdf"
@@ -71,6 +73,17 @@ def sniff(fileobj) -> str | None:
     return None
 
 
+def refuse_active_content(fileobj, content_type: str) -> None:
+    """Raise unless the file is inert: no PDF scripts or embedded files (415), no ZIP that
+    inflates past its bound (413), nothing the virus scanner knows (415)."""
+    if content_type == PDF and (what := pdf_active_content(fileobj)):
+        raise UnsupportedFileType(f"Không nhận tệp PDF chứa nội dung chủ động: {what}.")
+    if content_type in (DOCX, XLSX) and (why := zip_over_bounds(fileobj)):
+        raise PayloadTooLarge(f"Tệp {why}.")
+    if threat := get_scanner().scan(fileobj):
+        raise UnsupportedFileType(f"Tệp bị phát hiện chứa mã độc ({threat}).")
+
+
 def store_file(fileobj, name: str, owner, *, now=None) -> StoredFile:
     """Check and keep an upload; `fileobj` is any binary file object (an UploadedFile...)."""
     size = getattr(fileobj, "size", None)
@@ -82,6 +95,7 @@ def store_file(fileobj, name: str, owner, *, now=None) -> StoredFile:
     content_type = sniff(fileobj)
     if content_type is None:
         raise UnsupportedFileType()
+    refuse_active_content(fileobj, content_type)
     digest = hashlib.sha256()
     fileobj.seek(0)
     for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
