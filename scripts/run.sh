@@ -11,6 +11,14 @@ export HTTPS_ONLY=${HTTPS_ONLY:-false}
 # The demo has no SMTP server: e-mail notifications are printed by the server instead.
 export EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}
 
+# The demo pays with the demo gateway (no bank): enabled here, by its own setting.
+export PAYMENT_GATEWAYS=${PAYMENT_GATEWAYS:-bank_transfer,demo}
+if [ -z "${PUBLIC_BASE_URL:-}" ]; then
+  echo "WARNING: PUBLIC_BASE_URL is not set; links in e-mails and QR codes use http://$HOST:$PORT." >&2
+  echo "         Set PUBLIC_BASE_URL to the address people reach the site at (README)." >&2
+  export PUBLIC_BASE_URL="http://$HOST:$PORT"
+fi
+
 mkdir -p "${MOTCUA_VAR_DIR:-var}"
 "$PY" -m motcua migrate --noinput
 # Idempotent: creates the demo data on an empty database, then only prints the credentials.

@@ -288,8 +288,8 @@ PAYMENT_WEBHOOK_SECRET = env(
 )
 PAYMENT_GATEWAYS = env_list(
     "PAYMENT_GATEWAYS",
-    "bank_transfer,demo" if DEBUG else "bank_transfer",
-    "Comma-separated payment gateways offered, the first being the default (bank_transfer, demo).",
+    "bank_transfer",
+    "Comma-separated payment gateways offered, the first being the default (bank_transfer, demo). `make run` adds the demo gateway explicitly; DEBUG never does.",
 )
 PAYMENT_EXPIRES_MINUTES = env_int(
     "PAYMENT_EXPIRES_MINUTES", 24 * 60, "Minutes a VietQR payment code stays payable."
