@@ -25,6 +25,7 @@ def production_env(tmp_path) -> dict:
     env.update(
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="dichvucong.example.gov.vn",
+        PUBLIC_BASE_URL="https://dichvucong.example.gov.vn",
         MOTCUA_VAR_DIR=str(tmp_path),
         PYTHONPATH=str(SRC),
         DJANGO_SETTINGS_MODULE="motcua.settings",
