@@ -72,7 +72,7 @@ def _rank(name: str, code: str, phrase: str, query_words: list[str], raw_query: 
 class RankedProcedures(Sequence):
     """Procedures in a computed order, loaded from the database only for the slice asked.
 
-    Works with api.pagination.paginate and Django's Paginator (count(), len(), slicing).
+    Works with core.api.pagination.paginate and Django's Paginator (count(), len(), slicing).
     """
 
     def __init__(self, rows: QuerySet[Procedure], pks: list[int]):

@@ -1,18 +1,36 @@
-"""GET /api/v1/workdays/due: the due time the dossiers would get, for integrators and pages."""
+"""GET /api/v1/workdays/due: the due time the dossiers would get, for integrators and pages.
 
+An agency's office hours come from the app that keeps agencies (the catalog), which supplies
+them through `supply_office_hours` in its `AppConfig.ready()`: workdays knows no app above it.
+"""
+
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from motcua.catalog.models import Agency
 from motcua.workdays.deadlines import LOCAL_TZ, compute_due_at
 
 router = Router(tags=["workdays"])
+
+# Agency code -> its office hours; raises Http404 for an unknown code.
+_office_hours_of: Callable[[str], list] | None = None
+
+
+def supply_office_hours(lookup: Callable[[str], list]) -> None:
+    global _office_hours_of
+    _office_hours_of = lookup
+
+
+def office_hours_of(agency_code: str) -> list:
+    if _office_hours_of is None:
+        raise Http404("No app supplies agencies' office hours.")
+    return _office_hours_of(agency_code)
 
 
 class DueQuery(Schema):
@@ -49,7 +67,7 @@ class DueOut(Schema):
 def due(request, params: Query[DueQuery]):
     office_hours = None
     if params.agency:
-        office_hours = get_object_or_404(Agency, code=params.agency).office_hours
+        office_hours = office_hours_of(params.agency)
     start = params.start or timezone.now()
     if timezone.is_naive(start):
         start = start.replace(tzinfo=LOCAL_TZ)
