@@ -17,6 +17,6 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Danh mục thủ tục hành chính")
 
     def ready(self) -> None:
-        from motcua.workdays.api import supply_office_hours
+        from motcua.workdays.api import agency_office_hours as port
 
-        supply_office_hours(agency_office_hours)
+        port.provide(agency_office_hours)

@@ -1,7 +1,8 @@
 """GET /api/v1/workdays/due: the due time the dossiers would get, for integrators and pages.
 
-An agency's office hours come from the app that keeps agencies (the catalog), which supplies
-them through `supply_office_hours` in its `AppConfig.ready()`: workdays knows no app above it.
+An agency's office hours come from the app that keeps agencies (the catalog), which provides
+them through the port `agency_office_hours` in its `AppConfig.ready()`: workdays imports no
+app above it.
 """
 
 from collections.abc import Callable
@@ -9,28 +10,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from motcua.core.ports import Port
 from motcua.workdays.deadlines import LOCAL_TZ, compute_due_at
 
 router = Router(tags=["workdays"])
 
-# Agency code -> its office hours; raises Http404 for an unknown code.
-_office_hours_of: Callable[[str], list] | None = None
-
-
-def supply_office_hours(lookup: Callable[[str], list]) -> None:
-    global _office_hours_of
-    _office_hours_of = lookup
-
-
-def office_hours_of(agency_code: str) -> list:
-    if _office_hours_of is None:
-        raise Http404("No app supplies agencies' office hours.")
-    return _office_hours_of(agency_code)
+# Agency code -> its office hours (Http404 for an unknown code), provided by the catalog.
+agency_office_hours: Port[Callable[[str], list]] = Port("agencies' office hours")
 
 
 class DueQuery(Schema):
@@ -67,7 +57,7 @@ class DueOut(Schema):
 def due(request, params: Query[DueQuery]):
     office_hours = None
     if params.agency:
-        office_hours = office_hours_of(params.agency)
+        office_hours = agency_office_hours(params.agency)
     start = params.start or timezone.now()
     if timezone.is_naive(start):
         start = start.replace(tzinfo=LOCAL_TZ)
