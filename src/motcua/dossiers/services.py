@@ -1179,13 +1179,7 @@ def _h_request_payment(d, actor, now, args):
 
 
 def _h_record_payment(d, actor, now, args):
-    requested = (
-        Event.objects.filter(dossier=d, to_status=Status.AWAITING_PAYMENT)
-        .order_by("-seq")
-        .values_list("payload", flat=True)
-        .first()
-    )
-    amount = _amount(args, (requested or {}).get("amount"))
+    amount = _amount(args, payments.requested_amount(d))
     receipt = args.text("receipt_number", max_length=50)
     payload = {"amount": amount, "receipt_number": receipt}
     if args.get("payment"):

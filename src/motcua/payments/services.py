@@ -79,6 +79,19 @@ def _latest_request(dossier: Dossier) -> Event | None:
     )
 
 
+def _amount_asked(request: Event | None) -> int | None:
+    amount = (request.payload or {}).get("amount") if request is not None else None
+    return int(amount) if amount else None
+
+
+def requested_amount(dossier: Dossier) -> int | None:
+    """The amount asked for when the dossier was last put to waiting for payment (by an
+    officer's `request_payment`, or at reception when its fees were due before processing),
+    None when it never was. An event that leaves it waiting (an apology letter) asks for
+    nothing and does not count."""
+    return _amount_asked(_latest_request(dossier))
+
+
 def _paid_total(dossier: Dossier, since: datetime | None = None) -> int:
     rows = Payment.objects.filter(dossier=dossier, status=Payment.Status.PAID)
     # Money paid elsewhere (e.g. at the tax office) that an officer recorded on the dossier:
@@ -126,7 +139,7 @@ def amount_owed(dossier: Dossier, *, nothing_paid: bool = False) -> fees.FeesDue
     if dossier.status == DossierStatus.AWAITING_PAYMENT:
         request = _latest_request(dossier)
         if request is not None and request.action == "request_payment":
-            requested = int((request.payload or {}).get("amount") or 0)
+            requested = _amount_asked(request) or 0
             owed = requested - _paid_total(dossier, since=request.at)
             if owed <= 0:
                 return fees.FeesDue(())
