@@ -19,9 +19,11 @@ from django.views.decorators.http import require_POST
 from motcua.core.errors import DomainError, NotFound, RateLimited
 from motcua.core.ratelimit import check_rate
 from motcua.dossiers import queries as dossier_queries
+from motcua.dossiers.display import timeliness
 from motcua.dossiers.models import Channel, Status
 from motcua.dossiers.queries import events_of, is_applicant
 from motcua.dossiers.services import perform
+from motcua.dossiers.slips import slip_url
 from motcua.dossiers.timeliness import dossier_timeliness
 from motcua.feedback import services as feedback
 from motcua.integrations import inbox
@@ -66,7 +68,7 @@ def _summary(dossier, now) -> dict:
     return {
         "dossier": dossier,
         "status": display.status(dossier.status),
-        "timeliness": display.timeliness(dossier_timeliness(dossier, now)),
+        "timeliness": timeliness(dossier_timeliness(dossier, now)),
         "due_at": dossier.extended_due_at or dossier.due_at,
     }
 
@@ -104,7 +106,7 @@ def dossier_submitted(request, code):
         "portal/tracking/submitted.html",
         display.confirmation(dossier)
         | {
-            "receipt_url": display.slip_url(dossier.code, "mau-01") if issued else "",
+            "receipt_url": slip_url(dossier.code, "mau-01") if issued else "",
             "owed": amount_owed(dossier),
         },
     )
