@@ -151,7 +151,7 @@ def test_catalog_seed_runs_first_and_merge_joins_the_parts():
 
 def test_seed_makes_a_community_digital_team_member_who_may_assist():
     from motcua.dossiers.assisted import can_assist
-    from motcua.integrations.registry import get_registry
+    from motcua.integrations.plugins.population import get_registry
 
     helper = seed_json()["helpers"][0]
     assert set(helper) == {"username", "password", "full_name", "organisation"}

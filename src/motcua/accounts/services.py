@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core import ids, onetime
 from motcua.core.errors import DomainError, NotFound, ValidationFailed
+from motcua.core.messaging import DeliveryFailed, mask_recipient, send_now
 from motcua.core.ratelimit import check_rate
 from motcua.core.services import username_for_login
-from motcua.integrations.direct import DeliveryFailed, mask_recipient, send_now
 
+from .hooks import contact_changed
 from .models import CHANGE_PURPOSES, OneTimeCode, Organisation, Representation, Verification
 
 User = get_user_model()
@@ -385,7 +386,7 @@ def confirm_contact_change(user, channel: str, code: str) -> str:
         setattr(user, field, row.recipient)
         user.save(update_fields=[field])
         _mark_confirmed(user, row)
-        _note_contact_change(user, channel, row.recipient)
+        contact_changed.send(sender=type(user), user=user, channel=channel, new=row.recipient)
     logger.info("contact changed", extra={"user_id": user.pk, "channel": channel})
     if old and old != row.recipient:
         text, subject = CHANGE_NOTICES[channel]
@@ -400,19 +401,6 @@ def confirm_contact_change(user, channel: str, code: str) -> str:
                 reference=f"contact-change-{row.pk}",
             )
     return row.recipient
-
-
-def _note_contact_change(user, channel: str, new: str) -> None:
-    from motcua.integrations.models import Notification
-
-    # In Vietnamese, as the notification centre keeps every note.
-    what = "số điện thoại" if channel == OneTimeCode.Channel.SMS else "thư điện tử"
-    Notification.objects.create(
-        user=user,
-        title=f"Đã đổi {what} của tài khoản",
-        body=f"Từ nay {what} của tài khoản là {mask_recipient(new)}.",
-        created_at=timezone.now(),
-    )
 
 
 def start_password_reset(request, login: str, channel: str):

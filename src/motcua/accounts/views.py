@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from motcua.core.errors import DomainError
-from motcua.integrations.direct import mask_recipient
+from motcua.core.messaging import mask_recipient
 
 from . import oidc, queries, services
 from .forms import (

@@ -33,11 +33,10 @@ from django.utils.translation import gettext_noop
 from motcua.catalog.models import OfficerRole
 from motcua.core import ids, onetime
 from motcua.core.errors import DomainError, Forbidden, RateLimited, ValidationFailed
-from motcua.integrations.direct import DeliveryFailed, send_now
-from motcua.integrations.registry import RegistryUnavailable, Resident, get_registry
-from motcua.integrations.sms.base import mask_phone
+from motcua.core.messaging import DeliveryFailed, mask_phone, send_now
 
 from .models import ConsentCode, DigitalTeamMember
+from .residents import RegistryUnavailable, Resident, population_registry
 
 CONSENT_METHODS = {
     "paper": _("Phiếu đồng ý có chữ ký của công dân (bản quét)"),
@@ -304,7 +303,7 @@ def prepare(helper, on_behalf_of, data, *, now: datetime) -> Assistance:
             helper, citizen_id, data.get("consent_code_id"), data.get("consent_code"), now
         )
     try:
-        resident = get_registry().lookup(citizen_id, user=helper, purpose=LOOKUP_PURPOSE)
+        resident = population_registry().lookup(citizen_id, user=helper, purpose=LOOKUP_PURPOSE)
     except RegistryUnavailable:
         resident = None
     snapshot = {

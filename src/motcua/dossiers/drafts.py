@@ -17,12 +17,12 @@ from django.utils import timezone
 
 from motcua.catalog.models import Procedure
 from motcua.core.errors import ActionNotAllowed, NotFound, ValidationFailed
-from motcua.integrations.registry import RegistryUnavailable, get_registry
 
 from . import assisted, services
 from .files import store_file
 from .models import Dossier, DossierComponent, Draft, Status, StoredFile
 from .prefill import prefill, value_at
+from .residents import RegistryUnavailable, population_registry
 
 DRAFT_TTL = timedelta(days=30)
 NOT_FOUND = "Không tìm thấy hồ sơ nháp."
@@ -95,7 +95,7 @@ def _registry_answers(procedure, user, id_number: str = "") -> tuple[dict, dict]
     if not id_number:
         return {}, {}
     try:
-        resident = get_registry().lookup(id_number, user=user, purpose=PREFILL_PURPOSE)
+        resident = population_registry().lookup(id_number, user=user, purpose=PREFILL_PURPOSE)
     except RegistryUnavailable:
         return {}, {}
     return _prefilled_from(procedure, resident)

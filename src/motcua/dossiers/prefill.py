@@ -24,7 +24,7 @@ from datetime import date
 
 import jsonschema
 
-from motcua.integrations.registry import ATTRIBUTES, Resident
+from .residents import ATTRIBUTES, Resident
 
 MEMBER_ATTRIBUTES = ("id_number", "full_name", "date_of_birth", "relationship")
 # The relations a binding may name, and the registry's words for them.

@@ -33,7 +33,6 @@ from motcua.core.errors import (
     NotFound,
     ValidationFailed,
 )
-from motcua.integrations.registry import RegistryUnavailable, Resident, get_registry
 from motcua.payments import fees as fee_schedule
 from motcua.payments import services as payments
 from motcua.workdays.deadlines import (
@@ -62,6 +61,7 @@ from .models import (
 from .prefill import kept_from_registry
 from .procedures import compile_validator, first_step, published_for
 from .queries import can_see, is_applicant, is_helper, officer_roles
+from .residents import RegistryUnavailable, Resident, population_registry
 from .timeliness import dossier_timeliness, local_date
 
 GENESIS = "0" * 64
@@ -581,7 +581,7 @@ def registry_resident(id_number: str, claimed: list[str], *, user) -> Resident |
     if not claimed or not id_number:
         return None
     try:
-        return get_registry().lookup(id_number, user=user, purpose=REGISTRY_CHECK_PURPOSE)
+        return population_registry().lookup(id_number, user=user, purpose=REGISTRY_CHECK_PURPOSE)
     except RegistryUnavailable:
         return None
 

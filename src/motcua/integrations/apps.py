@@ -16,13 +16,28 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         for name in BUILTIN_SMS_SENDERS:
-            import_module(f"motcua.integrations.sms.contrib.{name}.plugin")
+            import_module(f"motcua.integrations.plugins.sms.contrib.{name}.plugin")
         for name in BUILTIN_POPULATION_REGISTRIES:
-            import_module(f"motcua.integrations.registry.contrib.{name}.plugin")
+            import_module(f"motcua.integrations.plugins.population.contrib.{name}.plugin")
 
+        from motcua.accounts.hooks import contact_changed
+        from motcua.core import messaging
         from motcua.dossiers.hooks import event_appended
+        from motcua.dossiers.residents import population_registry
 
+        from .direct import send_now
+        from .inbox import note_contact_change
         from .notifications import notify_status_change
+        from .plugins.population import get_registry
+
+        # The ports the lower apps call: the configured registry and the direct sender.
+        population_registry.provide(get_registry)
+        messaging.send_now.provide(send_now)
+        contact_changed.connect(
+            lambda sender, user, channel, new, **kwargs: note_contact_change(user, channel, new),
+            dispatch_uid="integrations-note-contact-change",
+            weak=False,
+        )
 
         # The applicant hears of each change, in the transaction that made it.
         event_appended.connect(

@@ -1,4 +1,5 @@
-"""Messages sent at once rather than through the outbox: one-time codes.
+"""Messages sent at once rather than through the outbox: one-time codes (the sender that
+fills `core.messaging.send_now`).
 
 A code is useless minutes later and must not sit readable in a table, so it is not written to
 the outbox (which keeps bodies for retries). The caller learns at once whether the gateway
@@ -10,14 +11,11 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage
 
-from .sms.base import mask_phone
-from .sms.registry import register as sms_senders
+from motcua.core.messaging import DeliveryFailed, mask_recipient
+
+from .plugins.sms.registry import register as sms_senders
 
 logger = logging.getLogger("motcua.integrations")
-
-
-class DeliveryFailed(Exception):
-    """The e-mail server or the SMS gateway did not take the message."""
 
 
 def send_now(channel: str, recipient: str, subject: str, body: str, *, reference: str) -> None:
@@ -40,11 +38,3 @@ def send_now(channel: str, recipient: str, subject: str, body: str, *, reference
         "direct message sent",
         extra={"channel": channel, "reference": reference, "to": mask_recipient(recipient)},
     )
-
-
-def mask_recipient(recipient: str) -> str:
-    """`*******678` for a phone, `a***@example.vn` for an e-mail address."""
-    if "@" in recipient:
-        local, _, domain = recipient.partition("@")
-        return f"{local[:1]}***@{domain}"
-    return mask_phone(recipient)

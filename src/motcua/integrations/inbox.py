@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from motcua.core.errors import NotFound
+from motcua.core.messaging import mask_recipient
 
 from .models import Notification
 
@@ -15,6 +16,19 @@ def notifications_of(user) -> QuerySet[Notification]:
         Notification.objects.filter(user=user)
         .select_related("dossier")
         .order_by("-created_at", "-id")
+    )
+
+
+def note_contact_change(user, channel: str, new: str) -> None:
+    """Keep a note that the account's phone ("sms") or e-mail address changed (the receiver of
+    accounts' `contact_changed`, in the transaction of the change)."""
+    # In Vietnamese, as the notification centre keeps every note.
+    what = "số điện thoại" if channel == "sms" else "thư điện tử"
+    Notification.objects.create(
+        user=user,
+        title=f"Đã đổi {what} của tài khoản",
+        body=f"Từ nay {what} của tài khoản là {mask_recipient(new)}.",
+        created_at=timezone.now(),
     )
 
 

@@ -21,12 +21,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from unidecode import unidecode
 
+from motcua.core.messaging import mask_phone
 from motcua.dossiers.models import Dossier, Event, Status
 from motcua.dossiers.slips import FORMS, slip_pdf, status_page_url
 
 from .models import Notification, OutboxMessage
-from .sms.base import mask_phone
-from .sms.registry import register as sms_senders
+from .plugins.sms.registry import register as sms_senders
 
 logger = logging.getLogger("motcua.integrations")
 

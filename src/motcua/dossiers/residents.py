@@ -1,11 +1,18 @@
-"""What a population registry answers (the national population database, CSDLQG về dân cư,
-or a local stand-in): one resident by ID number, with the household they belong to."""
+"""What the dossiers app needs from a population registry (the national population database,
+CSDLQG về dân cư, or a local stand-in): one resident by ID number, with the household they
+belong to.
+
+The contract lives here, on the side that uses it; the implementations are plugins of
+`integrations` (integrations/plugins/population/), which fills `population_registry` in its
+`AppConfig.ready()` with the configured one, every lookup recorded.
+"""
 
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol, TypedDict
 
 from motcua.core.errors import DomainError
+from motcua.core.ports import Port
 
 SEXES = ("Nam", "Nữ")
 
@@ -62,3 +69,7 @@ class PopulationRegistry(Protocol):
         """The resident with this 12-digit ID number, None when the registry has none.
         Raises RegistryUnavailable when the registry cannot answer now."""
         ...
+
+
+# population_registry().lookup(id_number, *, user=None, purpose="") -> Resident | None
+population_registry = Port("population registry")

@@ -1,6 +1,8 @@
 import logging
 
-from ...base import BaseSmsSender, mask_phone
+from motcua.core.messaging import mask_phone
+
+from ...base import BaseSmsSender
 from ...registry import register
 
 logger = logging.getLogger("motcua.integrations.sms")
