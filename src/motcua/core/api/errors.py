@@ -1,4 +1,4 @@
-"""The API's error shape, `{"error": {"code", "message", "fields"?}}` (api.md, "Errors"),
+"""The API's error shape, `{"error": {"code", "message", "fields"?}}` (docs/api.md, "Errors"),
 and the NinjaAPI exception handlers that answer in it."""
 
 from django.http import Http404

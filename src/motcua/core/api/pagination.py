@@ -1,4 +1,4 @@
-"""List pages as api.md gives them: {"items", "total", "page", "page_size"}."""
+"""List pages as docs/api.md gives them: {"items", "total", "page", "page_size"}."""
 
 from typing import Generic, TypeVar
 
