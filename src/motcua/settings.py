@@ -336,7 +336,7 @@ SMS_SENDER = env(
     "SMS gateway plugin for notifications (log: writes a masked line to the log, sends nothing).",
 )
 
-# The population registry that pre-fills e-forms (motcua.integrations.registry).
+# The population registry that pre-fills e-forms (motcua.integrations.plugins.population).
 POPULATION_REGISTRY = env(
     "POPULATION_REGISTRY",
     "local",

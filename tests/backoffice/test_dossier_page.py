@@ -135,6 +135,13 @@ def test_refuse_and_stop_need_reasons(as_user, w, received, action, who, to):
     assert received.events.last().payload["reason"] == "Không thuộc thẩm quyền"
 
 
+def test_a_stopped_dossier_lists_its_notice_by_the_printed_title(as_user, w, received):
+    services.perform(received.code, "stop", w.head, reason="Người nộp đề nghị dừng")
+    html = page(as_user(w.reception), received)
+    assert "Thông báo dừng giải quyết hồ sơ (Mẫu 05)" in html
+    assert "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)" in html
+
+
 def test_forward_send_back_and_transfer(as_user, w, received):
     reception, specialist = as_user(w.reception), None
     html = page(reception, received)

@@ -9,7 +9,7 @@ from motcua.core.errors import Forbidden, RateLimited, ValidationFailed
 from motcua.dossiers import assisted, queries, services
 from motcua.dossiers.models import ConsentCode, DigitalTeamMember, Status
 from motcua.integrations.models import LocalResident
-from motcua.integrations.sms.contrib.log.plugin import LoggingSmsSender
+from motcua.integrations.plugins.sms.contrib.log.plugin import LoggingSmsSender
 
 from . import factories
 from .test_api import API, client_for, create, dossier_body
@@ -415,7 +415,7 @@ def test_api_counter_with_on_behalf_of_is_422(w):
 
 
 def test_a_code_the_gateway_did_not_take_is_a_clear_error(w, monkeypatch):
-    from motcua.integrations.sms.base import SmsError
+    from motcua.integrations.plugins.sms.base import SmsError
 
     def refuse(self, phone, text, *, reference=""):
         raise SmsError("down")

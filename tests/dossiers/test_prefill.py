@@ -5,7 +5,7 @@ from datetime import date
 from motcua.catalog.demo import load
 from motcua.dossiers.prefill import find_member, kept_from_registry, prefill, value_at
 from motcua.dossiers.services import _Errors, validate_form
-from motcua.integrations.registry import Resident
+from motcua.integrations.plugins.population import Resident
 
 LAN = Resident(
     id_number="015190004521",

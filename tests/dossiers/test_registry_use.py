@@ -9,7 +9,7 @@ from motcua.core.errors import ValidationFailed
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
 from motcua.integrations.models import LocalResident, RegistryLookup
-from motcua.integrations.registry import RegistryUnavailable
+from motcua.integrations.plugins.population import RegistryUnavailable
 
 from . import factories
 
@@ -101,7 +101,7 @@ def test_an_unavailable_registry_never_blocks_the_submission(w, monkeypatch):
         raise RegistryUnavailable()
 
     monkeypatch.setattr(
-        "motcua.integrations.registry.contrib.local.plugin.LocalRegistry.lookup", down
+        "motcua.integrations.plugins.population.contrib.local.plugin.LocalRegistry.lookup", down
     )
     d = submit(w, form(), ["requester.full_name"])
     assert d.code and (d.from_registry, d.registry_fields) == (False, [])

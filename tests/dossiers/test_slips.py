@@ -4,6 +4,7 @@ import io
 import unicodedata
 
 import pytest
+from django.utils import translation
 from pypdf import PdfReader
 
 from motcua.dossiers.models import AccessLog, Dossier
@@ -139,9 +140,19 @@ def test_refusal_and_stop_notice_give_the_reasons(w, client):
     perform(stopped, "forward", w.reception, now=local(2026, 11, 16, 10, 0))
     perform(stopped, "stop", w.head, reason="Người nộp đề nghị dừng", now=local(2026, 11, 17))
     text = text_of(fetch(client, w.head, stopped, "mau-05").content)
-    assert "PHIẾU DỪNG XỬ LÝ HỒ SƠ" in text
+    assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in text  # the title of Circular 03/2025's form
     assert "Người nộp đề nghị dừng" in text
     assert "Hoàng Trưởng Phòng" in text  # the head who stopped it signs
+
+
+def test_pages_name_a_slip_by_the_title_it_prints():
+    assert [str(form.label) for form in FORMS.values()] == [
+        f"{form.title} (Mẫu {form.number})" for form in FORMS.values()
+    ]
+    assert str(FORMS["mau-05"].label) == "Thông báo dừng giải quyết hồ sơ (Mẫu 05)"
+    with translation.override("en"):
+        assert str(FORMS["mau-01"].label) == "Receipt and appointment slip (Form 01)"
+        assert FORMS["mau-01"].title == "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"  # printed
 
 
 def test_refusal_before_receipt_is_a_refusal_to_receive(w, client):

@@ -19,7 +19,7 @@ from motcua.dossiers.models import Dossier, Event
 from motcua.dossiers.services import perform
 from motcua.integrations import notifications
 from motcua.integrations.models import Notification, OutboxMessage
-from motcua.integrations.sms.registry import register as sms_senders
+from motcua.integrations.plugins.sms.registry import register as sms_senders
 from motcua.integrations.tasks import deliver_outbox_task
 from tests.dossiers.factories import counter, submit
 

@@ -13,8 +13,13 @@ from django.core.exceptions import ImproperlyConfigured
 from motcua.core.plugins import PluginRegistry
 from motcua.integrations import demo
 from motcua.integrations.models import LocalResident, RegistryLookup
-from motcua.integrations.registry import RegistryUnavailable, Resident, get_registry, register
-from motcua.integrations.registry.contrib.http import plugin as http_plugin
+from motcua.integrations.plugins.population import (
+    RegistryUnavailable,
+    Resident,
+    get_registry,
+    register,
+)
+from motcua.integrations.plugins.population.contrib.http import plugin as http_plugin
 from tests.dossiers import factories
 
 LAN = "015190004521"  # a demo citizen (catalog/data/demo_users.json)

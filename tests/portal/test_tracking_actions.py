@@ -127,6 +127,18 @@ def test_supplement_only_while_awaiting_and_only_by_the_applicant(client, w):
     assert client.get(f"/ho-so-cua-toi/{waiting.code}/bo-sung/").status_code == 405
 
 
+def test_the_workflow_decides_whether_a_supplement_may_be_given(citizen, w, monkeypatch):
+    """The page and the answer ask the dossier's allowed actions, not its status."""
+    from motcua.dossiers import services
+
+    d = awaiting_supplement(w)
+    monkeypatch.setattr(services, "allowed_actions", lambda dossier, user, now=None: [])
+    assert 'name="file_0"' not in html(citizen.get(f"/ho-so-cua-toi/{d.code}/"))
+    response = citizen.post(f"/ho-so-cua-toi/{d.code}/bo-sung/", {"file_0": pdf()})
+    assert "Hồ sơ không còn chờ bổ sung." in html(citizen.get(response["Location"]))
+    assert d.events.last().action == "request_supplement"
+
+
 # --------------------------------------------------------------------------- rating
 
 

@@ -143,6 +143,14 @@ def test_supplement_request_note_and_slips_are_shown(citizen, w):
     assert "mau-06" not in page  # the control slip is the agencies' own
 
 
+def test_a_stop_notice_is_named_by_the_title_it_prints(citizen, w):
+    d = received(w)
+    perform(d.code, "stop", w.head, now=MON.replace(hour=15), reason="Người nộp đề nghị dừng")
+    page = html(citizen.get(f"/ho-so-cua-toi/{d.code}/"))
+    assert "Thông báo dừng giải quyết hồ sơ (Mẫu 05)" in page
+    assert f'href="/api/v1/dossiers/{d.code}/forms/mau-05.pdf"' in page
+
+
 def test_new_appointment_after_an_apology(citizen, w):
     d = received(w)
     perform(

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.catalog.models import OfficerRole
-from motcua.dossiers.models import Status, Timeliness
+from motcua.dossiers.display import status, status_label, timeliness
+from motcua.dossiers.slips import FORMS, slip_url
 from motcua.dossiers.timeliness import dossier_timeliness
 
 ACTION_LABELS = {
@@ -29,46 +30,17 @@ ACTION_LABELS = {
     "withdraw": gettext_lazy("Rút hồ sơ"),
 }
 
-SLIPS = {
-    "mau-01": gettext_lazy("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)"),
-    "mau-02": gettext_lazy("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)"),
-    "mau-03": gettext_lazy("Phiếu từ chối tiếp nhận, giải quyết hồ sơ (Mẫu 03)"),
-    "mau-04": gettext_lazy("Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)"),
-    "mau-05": gettext_lazy("Thông báo dừng xử lý hồ sơ (Mẫu 05)"),
-    "mau-06": gettext_lazy("Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)"),
-}
-
 DELIVERIES = {
     "counter": gettext_lazy("trực tiếp tại quầy"),
     "post": gettext_lazy("qua bưu chính công ích"),
     "electronic": gettext_lazy("bản điện tử vào kho dữ liệu"),
 }
 
-_STATUS = dict(Status.choices)
 _ROLES = {
     **dict(OfficerRole.Role.choices),
     "applicant": gettext_lazy("Người nộp hồ sơ"),
     "helper": gettext_lazy("Người hỗ trợ nộp hồ sơ"),
 }
-_BADGES = {
-    Timeliness.EARLY: "ok",
-    Timeliness.ON_TIME: "ok",
-    Timeliness.IN_TIME: "info",
-    Timeliness.OVERDUE: "late",
-}
-
-
-def slip_url(code: str, slip: str) -> str:
-    """The slips API (it accepts the officer's session)."""
-    return f"/api/v1/dossiers/{code}/forms/{slip}.pdf"
-
-
-def status(value: str) -> dict:
-    return {"value": value, "label": _STATUS.get(value, value)}
-
-
-def timeliness(value: str) -> dict:
-    return {"value": value, "label": Timeliness(value).label, "css": _BADGES[value]}
 
 
 def row(dossier, now) -> dict:
@@ -127,13 +99,13 @@ def event(e) -> dict:
         "actor": e.actor_name or _("Hệ thống"),
         "role": _ROLES.get(e.actor_role, e.actor_role),
         "action": ACTION_LABELS.get(e.action, e.action),
-        "from_status": _STATUS.get(e.from_status, ""),
-        "to_status": _STATUS.get(e.to_status, e.to_status),
+        "from_status": status_label(e.from_status),
+        "to_status": status_label(e.to_status),
         "from_step": e.from_step.name if e.from_step_id else "",
         "to_step": e.to_step.name if e.to_step_id else "",
         "note": e.note,
         "details": _details(e.payload or {}),
-        "documents": [(d, SLIPS.get(d, d)) for d in e.documents or []],
+        "documents": [(d, FORMS[d].label if d in FORMS else d) for d in e.documents or []],
     }
 
 
@@ -158,8 +130,8 @@ def slips(dossier, events) -> list[tuple[str, str, str]]:
     seen: list[str] = []
     for e in events:
         for doc in e.documents or []:
-            if doc in SLIPS and doc not in seen:
+            if doc in FORMS and doc not in seen:
                 seen.append(doc)
     if any(e.to_step_id for e in events) and "mau-06" not in seen:
         seen.append("mau-06")
-    return [(doc, SLIPS[doc], slip_url(dossier.code, doc)) for doc in seen]
+    return [(doc, FORMS[doc].label, slip_url(dossier.code, doc)) for doc in seen]

@@ -13,7 +13,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.catalog.models import Agency
 from motcua.catalog.queries import published_procedure
+from motcua.core.downloads import private_file_response
 from motcua.core.errors import DomainError, NotFound, ValidationFailed
 from motcua.dossiers import eform, services
 from motcua.dossiers.files import JPEG, PDF, PNG
@@ -282,14 +283,7 @@ def dossier_file(request, code, file_id):
     stored = StoredFile.objects.get(pk=file_id)
     record_officer_read(request.user, dossier, _("Xem giấy tờ: %(name)s") % {"name": stored.name})
     inline = stored.content_type in (PDF, JPEG, PNG) and "tai-ve" not in request.GET
-    response = FileResponse(
-        stored.file.open("rb"),
-        as_attachment=not inline,
-        filename=stored.name,
-        content_type=stored.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(stored, inline=inline)
 
 
 @officer_required

@@ -9,9 +9,9 @@ from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from motcua.api.auth import api_auth
-from motcua.api.auth_api import ErrorOut
-from motcua.api.pagination import Page, PageParams
+from motcua.core.api.auth import api_auth
+from motcua.core.api.errors import ErrorOut
+from motcua.core.api.pagination import Page, PageParams
 from motcua.core.errors import NotFound, ValidationFailed
 from motcua.core.idempotency import idempotent
 from motcua.core.ratelimit import check_rate

@@ -3,7 +3,7 @@ CSDLQG về dân cư, or a local stand-in): one resident by ID number, with the 
 belong to.
 
 The contract lives here, on the side that uses it; the implementations are plugins of
-`integrations` (integrations/registry/), which fills `population_registry` in its
+`integrations` (integrations/plugins/population/), which fills `population_registry` in its
 `AppConfig.ready()` with the configured one, every lookup recorded.
 """
 

@@ -4,12 +4,15 @@
 - Mẫu 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ,
 - Mẫu 03 Phiếu từ chối tiếp nhận, giải quyết hồ sơ,
 - Mẫu 04 Phiếu xin lỗi và hẹn lại ngày trả kết quả,
-- Mẫu 05 Phiếu dừng xử lý hồ sơ,
+- Mẫu 05 Thông báo dừng giải quyết hồ sơ,
 - Mẫu 06 Phiếu kiểm soát quá trình giải quyết hồ sơ (each hand-off against its budget).
 
 A slip exists only once the dossier has been issued it: the `Event` of the action lists it in
 `documents` (the control slip goes with the receipt). Everything printed comes from the
 dossier and its events, so a slip printed again later says what it said when it was issued.
+
+`FORMS` is the one table of the slips' titles: the PDF prints `title` (always Vietnamese, as in
+the Circular) and the pages name a slip by its `label` (translated).
 
 The font is Noto Serif (SIL OFL), shipped in `static/dossiers/fonts/` and referenced by a file
 URL found at run time; DejaVu Serif (Debian's fonts-dejavu-core) is the fallback in the list.
@@ -27,6 +30,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from motcua.core.errors import NotFound
 
@@ -42,16 +47,31 @@ class Form:
     # The form is issued by the latest event whose `documents` list this name.
     issued_as: str
 
+    @property
+    def label(self) -> str:
+        """How pages name the slip: "Giấy tiếp nhận … (Mẫu 01)", in the page's language."""
+        return format_lazy(
+            gettext_lazy("{title} (Mẫu {number})"),
+            title=gettext_lazy(self.title),
+            number=self.number,
+        )
+
 
 FORMS: dict[str, Form] = {
-    "mau-01": Form("01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "mau-01"),
-    "mau-02": Form("02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", "mau-02"),
-    "mau-03": Form("03", "Phiếu từ chối tiếp nhận, giải quyết hồ sơ", "mau-03"),
-    "mau-04": Form("04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả", "mau-04"),
-    "mau-05": Form("05", "Phiếu dừng xử lý hồ sơ", "mau-05"),
+    "mau-01": Form("01", gettext_noop("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), "mau-01"),
+    "mau-02": Form("02", gettext_noop("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"), "mau-02"),
+    "mau-03": Form("03", gettext_noop("Phiếu từ chối tiếp nhận, giải quyết hồ sơ"), "mau-03"),
+    "mau-04": Form("04", gettext_noop("Phiếu xin lỗi và hẹn lại ngày trả kết quả"), "mau-04"),
+    "mau-05": Form("05", gettext_noop("Thông báo dừng giải quyết hồ sơ"), "mau-05"),
     # The control slip is opened when the dossier is received and goes along with it.
-    "mau-06": Form("06", "Phiếu kiểm soát quá trình giải quyết hồ sơ", "mau-01"),
+    "mau-06": Form("06", gettext_noop("Phiếu kiểm soát quá trình giải quyết hồ sơ"), "mau-01"),
 }
+
+
+def slip_url(code: str, form: str) -> str:
+    """The slips API (it accepts the portal's and the back office's sessions)."""
+    return f"/api/v1/dossiers/{code}/forms/{form}.pdf"
+
 
 VERDICTS = {
     Timeliness.EARLY: "Trước hạn",

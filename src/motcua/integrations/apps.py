@@ -16,9 +16,9 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         for name in BUILTIN_SMS_SENDERS:
-            import_module(f"motcua.integrations.sms.contrib.{name}.plugin")
+            import_module(f"motcua.integrations.plugins.sms.contrib.{name}.plugin")
         for name in BUILTIN_POPULATION_REGISTRIES:
-            import_module(f"motcua.integrations.registry.contrib.{name}.plugin")
+            import_module(f"motcua.integrations.plugins.population.contrib.{name}.plugin")
 
         from motcua.accounts.hooks import contact_changed
         from motcua.core import messaging
@@ -28,7 +28,7 @@ class IntegrationsConfig(AppConfig):
         from .direct import send_now
         from .inbox import note_contact_change
         from .notifications import notify_status_change
-        from .registry import get_registry
+        from .plugins.population import get_registry
 
         # The ports the lower apps call: the configured registry and the direct sender.
         population_registry.provide(get_registry)

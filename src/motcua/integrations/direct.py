@@ -13,7 +13,7 @@ from django.core.mail import EmailMessage
 
 from motcua.core.messaging import DeliveryFailed, mask_recipient
 
-from .sms.registry import register as sms_senders
+from .plugins.sms.registry import register as sms_senders
 
 logger = logging.getLogger("motcua.integrations")
 

@@ -133,7 +133,7 @@ class LocalResident(models.Model):
     def as_resident(self):
         from datetime import date
 
-        from .registry.base import Resident
+        from .plugins.population.base import Resident
 
         return Resident(
             id_number=self.id_number,

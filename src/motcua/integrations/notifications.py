@@ -26,7 +26,7 @@ from motcua.dossiers.models import Dossier, Event, Status
 from motcua.dossiers.slips import FORMS, slip_pdf, status_page_url
 
 from .models import Notification, OutboxMessage
-from .sms.registry import register as sms_senders
+from .plugins.sms.registry import register as sms_senders
 
 logger = logging.getLogger("motcua.integrations")
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from motcua.api.auth import api_auth
+from motcua.core.api.auth import api_auth
 from motcua.core.errors import NotFound, ValidationFailed
 from motcua.core.idempotency import idempotent
 from motcua.dossiers.api import FeeLineOut

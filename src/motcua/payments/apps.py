@@ -19,7 +19,7 @@ class PaymentsConfig(AppConfig):
         from .pdf import receipt_attachment
 
         for name in BUILTIN_GATEWAYS:
-            import_module(f"motcua.payments.contrib.{name}.plugin")
+            import_module(f"motcua.payments.plugins.contrib.{name}.plugin")
         # Receipts go to the applicant attached to the e-mail that tells of them.
         ATTACHMENTS["receipt"] = receipt_attachment
         # The dossier life cycle asks what a dossier owes through this port.

@@ -22,19 +22,17 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from motcua.core.errors import DomainError, RateLimited, ValidationFailed
 from motcua.dossiers import assisted, drafts
 from motcua.dossiers.files import store_file
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.queries import events_of
-from motcua.dossiers.services import perform
 
 from . import tracking_display as display
 from .assisted_forms import METHODS, ConsentForm, ForWhomForm, SendCodeForm
-from .tracking_forms import ACCEPT, SupplementAnswer
-from .tracking_views import _page, _summary
+from .tracking_views import DossierPage, _page, _summary, supplement_answer_view, supplement_context
 from .views import _published_or_404
 
 SESSION_KEY = "nop_ho"  # {procedure code: {citizen, agency, method, code_id, sent_to}}
@@ -294,15 +292,10 @@ def submitted(request, code):
 
 def _render_dossier(request, dossier, *, answer=None, status=200):
     events = list(events_of(dossier))
-    request_event = display.supplement_request(events)
-    if dossier.status == Status.AWAITING_SUPPLEMENT and answer is None:
-        answer = SupplementAnswer(display.missing(request_event), request.user)
     context = _summary(dossier, timezone.now()) | {
         "history": display.history(dossier, events),
         "components": list(dossier.components.select_related("file").order_by("id")),
-        "answer": answer if dossier.status == Status.AWAITING_SUPPLEMENT else None,
-        "request_event": request_event,
-        "accept": ACCEPT,
+        **supplement_context(request, dossier, events, answer),
         "step": dossier.current_step.name if dossier.current_step_id else "",
     }
     return render(request, "portal/assisted/dossier.html", context, status=status)
@@ -314,26 +307,7 @@ def dossier(request, code):
     return _render_dossier(request, _helped(request.user, code))
 
 
-@_assisting
-@require_POST
-def supplement(request, code):
-    """The helper answers a supplement request for the citizen (as the citizen could)."""
-    user = request.user
-    dossier = _helped(user, code)
-    if dossier.status != Status.AWAITING_SUPPLEMENT:
-        messages.error(request, _("Hồ sơ không còn chờ bổ sung."))
-        return redirect("portal:assisted_dossier", dossier.code)
-    missing = display.missing(display.supplement_request(list(events_of(dossier))))
-    answer = SupplementAnswer(missing, user, request.POST, request.FILES)
-    if not answer.is_valid():
-        return _render_dossier(request, dossier, answer=answer, status=422)
-    try:
-        perform(dossier.code, "supplement", user, components=answer.components(), note=answer.note)
-    except DomainError as error:
-        if error.status == 409:
-            messages.error(request, _(error.message))
-            return redirect("portal:assisted_dossier", dossier.code)
-        answer.errors.append(_(error.message))
-        return _render_dossier(request, _helped(user, code), answer=answer, status=error.status)
-    messages.success(request, _("Đã gửi giấy tờ bổ sung. Hồ sơ được giải quyết tiếp."))
-    return redirect("portal:assisted_dossier", dossier.code)
+# The helper answers a supplement request for the citizen (as the citizen could).
+supplement = _assisting(
+    supplement_answer_view(DossierPage(_helped, _render_dossier, "portal:assisted_dossier"))
+)

@@ -14,7 +14,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.dossiers.models import Status, Timeliness
+from motcua.dossiers import display as dossier_display
+from motcua.dossiers.models import Status
+from motcua.dossiers.slips import FORMS, slip_url
 from motcua.workdays.calendar import WEEKDAYS
 
 from .display import money
@@ -62,40 +64,15 @@ NEXT_STEPS = {
     ),
 }
 
-_BADGES = {
-    Timeliness.EARLY: "ok",
-    Timeliness.ON_TIME: "ok",
-    Timeliness.IN_TIME: "info",
-    Timeliness.OVERDUE: "late",
-}
-
-SLIPS = {
-    "mau-01": gettext_lazy("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)"),
-    "mau-02": gettext_lazy("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)"),
-    "mau-03": gettext_lazy("Phiếu từ chối tiếp nhận, giải quyết hồ sơ (Mẫu 03)"),
-    "mau-04": gettext_lazy("Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)"),
-    "mau-05": gettext_lazy("Thông báo dừng xử lý hồ sơ (Mẫu 05)"),
-}
+# The slips the applicant is given (the control slip stays with the agencies).
+SLIPS = ("mau-01", "mau-02", "mau-03", "mau-04", "mau-05")
 
 # The applicant is told what to do or why; other officers' notes stay in the back office.
 NOTES_FOR_APPLICANT = frozenset({"request_supplement", "refuse", "stop"})
 
 
-def slip_url(code: str, form: str) -> str:
-    """The slips API; it accepts the portal's session."""
-    return f"/api/v1/dossiers/{code}/forms/{form}.pdf"
-
-
-def timeliness(value: str) -> dict:
-    return {"value": value, "label": Timeliness(value).label, "css": _BADGES[value]}
-
-
 def status(value: str) -> dict:
-    return {
-        "value": value,
-        "label": Status(value).label,
-        "explained": STATUS_EXPLAINED.get(value, ""),
-    }
+    return dossier_display.status(value) | {"explained": STATUS_EXPLAINED.get(value, "")}
 
 
 def due_in_words(moment) -> str:
@@ -241,7 +218,7 @@ def history(dossier, events) -> list[HistoryEntry]:
             at=timezone.localtime(e.at),
             text=_sentence(e, dossier),
             details=_details(e),
-            slips=[(SLIPS[d], slip_url(dossier.code, d)) for d in e.documents or [] if d in SLIPS],
+            slips=[_slip(dossier, d) for d in e.documents or [] if d in SLIPS],
         )
         for e in events
     ]
@@ -253,7 +230,11 @@ def slips(dossier, events) -> list[tuple[str, str]]:
     seen: list[str] = []
     for e in events:
         seen += [d for d in e.documents or [] if d in SLIPS and d not in seen]
-    return [(SLIPS[d], slip_url(dossier.code, d)) for d in seen]
+    return [_slip(dossier, d) for d in seen]
+
+
+def _slip(dossier, form: str) -> tuple[str, str]:
+    return FORMS[form].label, slip_url(dossier.code, form)
 
 
 def supplement_request(events):

@@ -7,21 +7,28 @@ through a service (`dossiers.services.perform`, `feedback.services.rate_dossier`
 `integrations.inbox`). A dossier that is not the signed-in applicant's is a 404.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from motcua.core.downloads import private_file_response
 from motcua.core.errors import DomainError, NotFound, RateLimited
 from motcua.core.ratelimit import check_rate
 from motcua.dossiers import queries as dossier_queries
+from motcua.dossiers import services
+from motcua.dossiers.display import timeliness
 from motcua.dossiers.models import Channel, Status
 from motcua.dossiers.queries import events_of, is_applicant
 from motcua.dossiers.services import perform
+from motcua.dossiers.slips import slip_url
 from motcua.dossiers.timeliness import dossier_timeliness
 from motcua.feedback import services as feedback
 from motcua.integrations import inbox
@@ -66,7 +73,7 @@ def _summary(dossier, now) -> dict:
     return {
         "dossier": dossier,
         "status": display.status(dossier.status),
-        "timeliness": display.timeliness(dossier_timeliness(dossier, now)),
+        "timeliness": timeliness(dossier_timeliness(dossier, now)),
         "due_at": dossier.extended_due_at or dossier.due_at,
     }
 
@@ -104,18 +111,30 @@ def dossier_submitted(request, code):
         "portal/tracking/submitted.html",
         display.confirmation(dossier)
         | {
-            "receipt_url": display.slip_url(dossier.code, "mau-01") if issued else "",
+            "receipt_url": slip_url(dossier.code, "mau-01") if issued else "",
             "owed": amount_owed(dossier),
         },
     )
 
 
+def supplement_context(request, dossier, events, answer=None) -> dict:
+    """What a dossier page shows of a supplement request: the request, and the answer form when
+    the user may answer it now."""
+    request_event = display.supplement_request(events)
+    if not may_supplement(dossier, request.user):
+        answer = None
+    elif answer is None:
+        answer = SupplementAnswer(display.missing(request_event), request.user)
+    return {"answer": answer, "request_event": request_event, "accept": ACCEPT}
+
+
+def may_supplement(dossier, user) -> bool:
+    return "supplement" in services.allowed_actions(dossier, user)
+
+
 def _render_dossier(request, dossier, *, answer=None, rating_form=None, status=200):
     now = timezone.now()
     events = list(events_of(dossier))
-    request_event = display.supplement_request(events)
-    if dossier.status == Status.AWAITING_SUPPLEMENT and answer is None:
-        answer = SupplementAnswer(display.missing(request_event), request.user)
     rating = feedback.rating_of(dossier)
     can_rate = feedback.can_rate(dossier, request.user) and (
         rating is None or feedback.can_change(rating, now)
@@ -129,9 +148,7 @@ def _render_dossier(request, dossier, *, answer=None, rating_form=None, status=2
         "slips": display.slips(dossier, events),
         "owed": amount_owed(dossier),
         "result_available": result_available(dossier),
-        "answer": answer if dossier.status == Status.AWAITING_SUPPLEMENT else None,
-        "request_event": request_event,
-        "accept": ACCEPT,
+        **supplement_context(request, dossier, events, answer),
         "rating": rating,
         "rating_form": rating_form if can_rate else None,
         "rating_changeable_until": (
@@ -150,29 +167,51 @@ def my_dossier(request, code):
     return _render_dossier(request, dossier)
 
 
-@login_required
-@require_POST
-def answer_supplement(request, code):
-    user = request.user
-    dossier = _own_dossier(user, code)
-    if dossier.status != Status.AWAITING_SUPPLEMENT:
-        messages.error(request, _("Hồ sơ không còn chờ bổ sung."))
-        return redirect("portal:my_dossier", code=dossier.code)
-    missing = display.missing(display.supplement_request(list(events_of(dossier))))
-    answer = SupplementAnswer(missing, user, request.POST, request.FILES)
-    if not answer.is_valid():
-        return _render_dossier(request, dossier, answer=answer, status=422)
-    try:
-        perform(dossier.code, "supplement", user, components=answer.components(), note=answer.note)
-    except DomainError as error:
-        answer.errors.append(error.message)
-        if error.status == 409:
-            messages.error(request, error.message)
-            return redirect("portal:my_dossier", code=dossier.code)
-        dossier = _own_dossier(user, code)
-        return _render_dossier(request, dossier, answer=answer, status=error.status)
-    messages.success(request, _("Đã gửi giấy tờ bổ sung. Hồ sơ được giải quyết tiếp."))
-    return redirect("portal:my_dossier", code=dossier.code)
+@dataclass(frozen=True)
+class DossierPage:
+    """A dossier page the supplement answer is given on: the applicant's own, or that of the
+    helper who submitted it for the citizen."""
+
+    dossier_of: Callable  # (user, code) -> the dossier, 404 for anybody else's
+    render: Callable  # (request, dossier, *, answer, status) -> the page
+    url_name: str
+
+
+def supplement_answer_view(page: DossierPage):
+    """The one view that answers a supplement request (the documents asked for, all at once)."""
+
+    @require_POST
+    def answer_supplement(request, code):
+        user = request.user
+        dossier = page.dossier_of(user, code)
+        back = redirect(page.url_name, code=dossier.code)
+        if not may_supplement(dossier, user):
+            messages.error(request, _("Hồ sơ không còn chờ bổ sung."))
+            return back
+        missing = display.missing(display.supplement_request(list(events_of(dossier))))
+        answer = SupplementAnswer(missing, user, request.POST, request.FILES)
+        if not answer.is_valid():
+            return page.render(request, dossier, answer=answer, status=422)
+        try:
+            perform(
+                dossier.code, "supplement", user, components=answer.components(), note=answer.note
+            )
+        except DomainError as error:
+            if error.status == 409:
+                messages.error(request, _(error.message))
+                return back
+            answer.errors.append(_(error.message))
+            dossier = page.dossier_of(user, code)
+            return page.render(request, dossier, answer=answer, status=error.status)
+        messages.success(request, _("Đã gửi giấy tờ bổ sung. Hồ sơ được giải quyết tiếp."))
+        return back
+
+    return answer_supplement
+
+
+answer_supplement = login_required(
+    supplement_answer_view(DossierPage(_own_dossier, _render_dossier, "portal:my_dossier"))
+)
 
 
 @login_required
@@ -201,7 +240,7 @@ def result_file(request, code):
     dossier = _own_dossier(request.user, code)
     if not result_available(dossier):
         raise Http404(_("Chưa có kết quả để tải về."))
-    return _download(dossier.result_file)
+    return private_file_response(dossier.result_file)
 
 
 @login_required
@@ -211,18 +250,7 @@ def component_file(request, code, file_id):
     component = dossier.components.select_related("file").filter(file_id=file_id).first()
     if component is None:
         raise Http404(_("Không tìm thấy tệp."))
-    return _download(component.file)
-
-
-def _download(stored):
-    response = FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=stored.name,
-        content_type=stored.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(component.file)
 
 
 # ---------------------------------------------------------------------- notifications

@@ -1,6 +1,6 @@
 """The registry of payment gateway plugins.
 
-Each provider is a small package under `payments/contrib/<provider>/` whose `plugin.py`
+Each provider is a small package under `payments/plugins/contrib/<provider>/` whose `plugin.py`
 registers itself here; `PAYMENT_GATEWAYS` says which ones this installation offers.
 """
 

@@ -2,7 +2,7 @@
 residents of `seed_demo`), for development, the demo and tests. Needs no network."""
 
 from ...base import Resident
-from ...plugins import register
+from ...registry import register
 
 
 @register("local")

@@ -5,8 +5,8 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from motcua.payments.contrib.bank_transfer.plugin import BankTransferPlugin
 from motcua.payments.plugins.base import SIGNATURE_HEADER, sign
+from motcua.payments.plugins.contrib.bank_transfer.plugin import BankTransferPlugin
 from motcua.payments.plugins.registry import register
 
 

@@ -20,7 +20,7 @@ from urllib.request import Request, urlopen
 from django.conf import settings
 
 from ...base import SEXES, HouseholdMember, RegistryUnavailable, Resident
-from ...plugins import register
+from ...registry import register
 
 logger = logging.getLogger("motcua.integrations.registry")
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from motcua.core import ids
 
 from .base import ATTRIBUTES, HouseholdMember, PopulationRegistry, RegistryUnavailable, Resident
-from .plugins import register
+from .registry import register
 
 __all__ = [
     "ATTRIBUTES",

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
+from motcua.api.management.commands.seed_demo import demo_modules, merge
 from motcua.catalog.models import (
     AdministrativeUnit,
     Agency,
@@ -20,7 +21,6 @@ from motcua.catalog.models import (
     Step,
 )
 from motcua.catalog.queries import fee_total, published_procedures
-from motcua.core.management.commands.seed_demo import demo_modules, merge
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +151,7 @@ def test_catalog_seed_runs_first_and_merge_joins_the_parts():
 
 def test_seed_makes_a_community_digital_team_member_who_may_assist():
     from motcua.dossiers.assisted import can_assist
-    from motcua.integrations.registry import get_registry
+    from motcua.integrations.plugins.population import get_registry
 
     helper = seed_json()["helpers"][0]
     assert set(helper) == {"username", "password", "full_name", "organisation"}
