@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import OfficerRole, Procedure
-from motcua.dossiers import counts
+from motcua.dossiers import tallies
 from motcua.dossiers.models import OPEN, Dossier, Status
 from motcua.dossiers.queries import officer_roles, overdue_filter, with_related
 
@@ -94,7 +94,7 @@ def tab_part_counts(user, now=None) -> dict[str, list[int]]:
     receiving, holding = officer_parts(user)
     live = {slug: Count("pk", filter=q) for slug, q in filters.items() if slug != "tat-ca"}
     mine = Dossier.objects.filter(receiving, status__in=LIVE).aggregate(**_named(live))
-    mine["tat_ca"] = counts.received_total(list(officer_roles(user)))  # kept, not counted
+    mine["tat_ca"] = tallies.received_total(list(officer_roles(user)))  # kept, not counted
     held = Dossier.objects.filter(holding).aggregate(**_named(live), tat_ca=Count("pk"))
     return {slug: [mine[_name(slug)] or 0, held[_name(slug)] or 0] for slug in filters}
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from motcua.catalog.models import OfficerRole, Procedure
 from motcua.core.errors import NotFound
 
-from . import counts
+from . import tallies
 from .models import OPEN, AccessLog, Dossier, Event, IdentityCheck, Status, Timeliness
 
 _ROLES_CACHE = "_motcua_officer_roles"
@@ -194,7 +194,7 @@ def inbox_page(
     for part in parts:
         chosen = rows.filter(part)
         if counted and part is parts[0]:
-            count = counts.received_total(counted, status)
+            count = tallies.received_total(counted, status)
         else:
             count = chosen.count()
         total += count
