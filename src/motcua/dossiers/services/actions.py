@@ -219,23 +219,22 @@ def _h_supplement(d, actor, now, args):
     owner = actor
     given = files_for(args.get("components") or [], owner, errors)
     errors.raise_if_any()
-    hours = working_hours_between(d.paused_at, now, _office_hours(d))
+    # The applicant's time never counts against the agency: the appointment moves on by the
+    # working time the pause took. Both are counted in the receiving agency's office hours,
+    # the clock the appointment was given in (Mẫu 01), whichever agency asked for the
+    # documents, so that the appointment moves by exactly the time it was paused.
+    office_hours = d.agency.office_hours
+    hours = working_hours_between(d.paused_at, now, office_hours)
     if hours > 0:
-        # The applicant's time never counts against the agency: the appointment moves on.
-        d.due_at = add_working_time(d.due_at, hours, d.agency.office_hours)
+        d.due_at = add_working_time(d.due_at, hours, office_hours)
         if d.extended_due_at:
-            d.extended_due_at = add_working_time(d.extended_due_at, hours, d.agency.office_hours)
+            d.extended_due_at = add_working_time(d.extended_due_at, hours, office_hours)
     d.paused_hours = Decimal(d.paused_hours) + hours
     d.paused_at = None
     attach(
         d, given, now, supplement=True, digitised=actor is not None and not is_applicant(actor, d)
     )
     return _note(args), {"paused_hours": hours, "due_at": d.due_at, "files": len(given)}, []
-
-
-def _office_hours(d: Dossier):
-    agency = d.current_agency if d.current_agency_id else d.agency
-    return agency.office_hours
 
 
 def _h_refuse(d, actor, now, args):
