@@ -7,16 +7,17 @@ from django.utils import timezone
 from motcua.catalog.models import Agency
 from motcua.workdays.deadlines import add_working_time, office_day_hours
 
-from ..models import OPEN, Dossier, Timeliness
+from .. import queries
+from ..models import Dossier, Timeliness
 
 
 def mark_deadlines(now: datetime | None = None) -> dict[str, int]:
     """Flag running dossiers that became overdue and those due within one working day of
     their agency. A cached flag only: no status changes, so no event."""
     now = now or timezone.now()
-    running = Dossier.objects.filter(status__in=OPEN, paused_at__isnull=True)
+    running = Dossier.objects.filter(queries.running())
     overdue = (
-        running.filter(due_at__lt=now)
+        Dossier.objects.filter(queries.running_late(now))
         .exclude(timeliness=Timeliness.OVERDUE, due_soon=False)
         .update(timeliness=Timeliness.OVERDUE, due_soon=False)
     )

@@ -160,13 +160,13 @@ ACTIONS = tuple(sorted({action for _, action in TRANSITIONS} | {"submit", "recei
 RECEIVING_AGENCY_ACTIONS = frozenset({"receive", "record_payment", "return_result"})
 # From submission until the result is returned: when a dossier may owe money and be paid.
 PAYABLE = OPEN | {S.RESULT_READY}
-# Whose work each status waits for (the back office's "at my step"): the holder of the current
-# step's role at the step's agency, or the receiving agency's counter (reception).
-WAITS_FOR = {
-    S.SUBMITTED: RECEPTION,
-    S.PROCESSING: STEP,
-    S.AWAITING_PAYMENT: RECEPTION,
-    S.RESULT_READY: RECEPTION,
+# The action each status waits for: whoever may do it has the dossier "at their step" (the
+# back office's inbox, dossiers/queries.py `waiting_for`).
+AWAITED = {
+    S.SUBMITTED: "receive",
+    S.PROCESSING: "forward",
+    S.AWAITING_PAYMENT: "record_payment",
+    S.RESULT_READY: "return_result",
 }
 
 
@@ -178,10 +178,15 @@ def step_agency_id(dossier: Dossier, step: Step | None) -> int:
     return (step.agency_id if step and step.agency_id else None) or dossier.agency_id
 
 
+def acting_agency_field(action: str) -> str:
+    """The dossier's field naming the agency where the roles for `action` are held: the
+    receiving agency's counter for its own actions, else the agency holding the dossier."""
+    return "agency_id" if action in RECEIVING_AGENCY_ACTIONS else "current_agency_id"
+
+
 def acting_agency_id(dossier: Dossier, action: str) -> int:
-    """Where the roles for `action` are held: the receiving agency's counter for its own
-    actions, else the agency holding the dossier now."""
-    if action in RECEIVING_AGENCY_ACTIONS:
+    """The agency where the roles for `action` are held now (`acting_agency_field`)."""
+    if acting_agency_field(action) == "agency_id":
         return dossier.agency_id
     return dossier.acting_agency_id
 
