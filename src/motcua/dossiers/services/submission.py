@@ -15,7 +15,7 @@ from motcua.workdays.deadlines import compute_due_at
 
 from .. import assisted
 from ..identity import identity_check
-from ..models import Channel, Dossier, DossierCodeCounter, DossierComponent, Status, StoredFile
+from ..models import Channel, Dossier, DossierCodeCounter, DossierComponent, StoredFile
 from ..prefill import kept_from_registry
 from ..procedures import first_step, published_for
 from ..queries import officer_roles
@@ -34,7 +34,7 @@ from .checks import (
     validate_form,
 )
 from .history import append_event
-from .workflow import APPLICANT, HELPER, RECEPTION
+from .workflow import APPLICANT, CREATED, HELPER, RECEPTION
 
 
 def attach(
@@ -286,7 +286,7 @@ def _create_online(procedure, agency, channel, form, who, *, fields, identity, d
         helper=who.helper_snapshot,
         helper_user=who.helper_user,
         form=form if isinstance(form, dict) else {},
-        status=Status.DRAFT if draft else Status.SUBMITTED,
+        status=CREATED["draft" if draft else "submit"],
         submitted_at=None if draft else now,
         due_at=None if draft else due_at_for(procedure, agency, now),
         registry_fields=fields,
@@ -375,7 +375,7 @@ def receive_at_counter(
             applicant_id_number=snapshot.get("id_number") or snapshot.get("tax_code", ""),
             helper=helper_snapshot,
             form=form,
-            status=Status.PROCESSING,
+            status=CREATED["receive"],
             current_step=first,
             current_agency_id=(first.agency_id if first else None) or agency_obj.pk,
             held_by_id=holder_of(agency_obj.pk, first),

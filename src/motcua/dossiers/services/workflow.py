@@ -155,6 +155,14 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     (S.RESULT_READY, "record_payment"): Rule(S.RESULT_READY, (RECEPTION,), guards=_PAID_ALONG),
     (S.RESULT_READY, "return_result"): Rule(S.RETURNED, (RECEPTION,), (nothing_owed,)),
 }
+# The status a dossier is created in: a draft; submitted online, where `submit` leads; or
+# received at the counter, where `receive` leads (the counter collects a fee due itself, so
+# such a dossier does not wait for payment).
+CREATED = {
+    "draft": S.DRAFT,
+    "submit": TRANSITIONS[(S.DRAFT, "submit")].to_status,
+    "receive": TRANSITIONS[(S.SUBMITTED, "receive")].to_status,
+}
 ACTIONS = tuple(sorted({action for _, action in TRANSITIONS} | {"submit", "receive"}))
 # Done by the receiving agency's counter even while another agency holds the dossier.
 RECEIVING_AGENCY_ACTIONS = frozenset({"receive", "record_payment", "return_result"})
