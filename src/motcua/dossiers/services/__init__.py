@@ -13,7 +13,7 @@ refused action raises `ActionNotAllowed` (409) and changes nothing. Every servic
 explicit `now` so that history can be replayed (demo data, tests).
 """
 
-from .actions import DELIVERIES, SYSTEM_ACTIONS, fees_due, perform
+from .actions import DELIVERIES, fees_due, perform
 from .checks import (
     _Errors,
     clean_applicant,
@@ -44,6 +44,7 @@ from .workflow import (
     RECEPTION,
     SPECIALIST,
     STEP,
+    SYSTEM_ACTIONS,
     TRANSITIONS,
     Rule,
     allowed_actions,

@@ -39,6 +39,7 @@ from .workflow import (
     refusal,
     role_for,
     step_agency_id,
+    system_role,
 )
 
 DELIVERIES = ("counter", "post", "electronic")
@@ -59,16 +60,11 @@ def _locked(dossier) -> Dossier:
     return found
 
 
-# Systems that act with no person behind them, and the only actions each may take: the
-# payment gateway's signed callback confirms a payment the way the counter records cash.
-SYSTEM_ACTIONS = {"payment_gateway": frozenset({"record_payment"})}
-
-
 def perform(
     dossier, action: str, actor, *, now: datetime | None = None, system: str | None = None, **args
 ) -> Dossier:
     """Do `action` on the dossier (its code, id or instance) as `actor`, or as a `system`
-    of SYSTEM_ACTIONS (then `actor` is None).
+    of `workflow.SYSTEM_ACTIONS` (then `actor` is None).
 
     Raises NotFound when the actor may not see the dossier, ActionNotAllowed (409) when the
     table or the moment does not allow the action, ValidationFailed (422) for bad arguments.
@@ -79,8 +75,7 @@ def perform(
     with transaction.atomic():
         d = _locked(dossier)
         if system is not None:
-            allowed = actor is None and action in SYSTEM_ACTIONS.get(system, ())
-            role = system if allowed and (d.status, action) in TRANSITIONS else None
+            role = system_role(d, action, system) if actor is None else None
         elif not can_see(actor, d):
             raise NotFound("Không tìm thấy hồ sơ.")
         else:

@@ -225,6 +225,18 @@ def role_for(dossier: Dossier, action: str, actor) -> str | None:
     return None
 
 
+# Systems that act with no person behind them, and the only actions each may take: the
+# payment gateway's signed callback confirms a payment the way the counter records cash.
+SYSTEM_ACTIONS = {"payment_gateway": frozenset({"record_payment"})}
+
+
+def system_role(dossier: Dossier, action: str, system: str) -> str | None:
+    """The `system` itself as the role, when it may do `action` on `dossier` now, or None."""
+    if action in SYSTEM_ACTIONS.get(system, ()) and (dossier.status, action) in TRANSITIONS:
+        return system
+    return None
+
+
 def refusal(
     dossier: Dossier, action: str, now: datetime, args: dict | None = None
 ) -> ActionNotAllowed | None:
