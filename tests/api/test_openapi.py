@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-from motcua.core.management.commands.export_openapi import openapi_document
+from motcua.api.management.commands.export_openapi import openapi_document
 
 COMMITTED = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 

@@ -3,16 +3,16 @@ demo e-forms (address, conditional question, repeating group), a province with t
 communes, and a citizen: for the submission page tests and the browser tests."""
 
 import json
-from pathlib import Path
 
 from motcua.catalog import services
+from motcua.catalog.demo import DATA_DIR
 from motcua.catalog.models import AdministrativeUnit
 from motcua.core.models import User
 from tests.catalog import factories
 
 from .catalog_data import COMMUNE, build_catalog
 
-DEMO = Path(services.__file__).parent / "data" / "demo_procedures.json"
+DEMO = DATA_DIR / "demo_procedures.json"
 BIRTH, ALLOWANCE = "1.001193", "1.001776"
 PROVINCE = "Tỉnh Phú Thọ"
 COMMUNES = ["Phường Phúc Yên", "Xã Xuân Lãng"]

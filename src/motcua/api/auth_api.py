@@ -5,7 +5,8 @@ from django.contrib.auth import logout
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from motcua.api.auth import api_auth
+from motcua.core.api.auth import api_auth
+from motcua.core.api.errors import ErrorOut
 from motcua.core.ratelimit import check_rate
 from motcua.core.services import issue_api_token, login_for_token, revoke_api_token
 
@@ -31,10 +32,6 @@ class TokenOut(Schema):
     access_token: str
     token_type: str = "Bearer"
     expires_in: int = Field(..., description="Seconds until the token expires.")
-
-
-class ErrorOut(Schema):
-    error: dict
 
 
 @router.post(

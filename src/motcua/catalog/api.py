@@ -11,8 +11,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from motcua.api.auth_api import ErrorOut
-from motcua.api.pagination import Page, PageParams, paginate
+from motcua.core.api.errors import ErrorOut
+from motcua.core.api.pagination import Page, PageParams, paginate
 from motcua.core.errors import NotFound
 
 from . import queries

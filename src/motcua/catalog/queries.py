@@ -72,7 +72,7 @@ def _rank(name: str, code: str, phrase: str, query_words: list[str], raw_query: 
 class RankedProcedures(Sequence):
     """Procedures in a computed order, loaded from the database only for the slice asked.
 
-    Works with api.pagination.paginate and Django's Paginator (count(), len(), slicing).
+    Works with core.api.pagination.paginate and Django's Paginator (count(), len(), slicing).
     """
 
     def __init__(self, rows: QuerySet[Procedure], pks: list[int]):
@@ -200,52 +200,56 @@ def procedure_as_dict(procedure: Procedure) -> dict:
         "made_public_at": timezone.localtime(procedure.made_public_at).isoformat()
         if procedure.made_public_at
         else None,
-        "legal_bases": [
-            {
-                "number": b.number,
-                "title": b.title,
-                "issuer": b.issuer,
-                "issued_on": b.issued_on.isoformat() if b.issued_on else None,
-                "effective_on": b.effective_on.isoformat() if b.effective_on else None,
-            }
-            for b in procedure.legal_bases.all()
-        ],
-        "components": [
-            {
-                "name": c.name,
-                "copies": c.copies,
-                "original_required": c.original_required,
-                "required": c.required,
-                "template_name": c.template_name,
-                "digitization_required": c.digitization_required,
-                "note": c.note,
-            }
-            for c in procedure.components.all()
-        ],
-        "fees": [
-            {
-                "name": f.name,
-                "kind": f.kind,
-                "amount": f.amount,
-                "online_amount": f.online_amount,
-                "per_unit_field": f.per_unit_field,
-                "exemption_field": f.exemption_field,
-                "exemption_values": list(f.exemption_values),
-                "exemption_reason": f.exemption_reason,
-                "note": f.note,
-            }
-            for f in procedure.fees.all()
-        ],
-        "steps": [
-            {
-                "name": s.name,
-                "role": s.role,
-                "agency": s.agency.code if s.agency_id else None,
-                "budget_hours": _number(s.budget_hours),
-                "inter_agency": s.inter_agency,
-            }
-            for s in procedure.steps.all()
-        ],
+        "legal_bases": [_legal_basis_as_dict(b) for b in procedure.legal_bases.all()],
+        "components": [_component_as_dict(c) for c in procedure.components.all()],
+        "fees": [_fee_as_dict(f) for f in procedure.fees.all()],
+        "steps": [_step_as_dict(s) for s in procedure.steps.all()],
+    }
+
+
+def _legal_basis_as_dict(basis) -> dict:
+    return {
+        "number": basis.number,
+        "title": basis.title,
+        "issuer": basis.issuer,
+        "issued_on": basis.issued_on.isoformat() if basis.issued_on else None,
+        "effective_on": basis.effective_on.isoformat() if basis.effective_on else None,
+    }
+
+
+def _component_as_dict(component) -> dict:
+    return {
+        "name": component.name,
+        "copies": component.copies,
+        "original_required": component.original_required,
+        "required": component.required,
+        "template_name": component.template_name,
+        "digitization_required": component.digitization_required,
+        "note": component.note,
+    }
+
+
+def _fee_as_dict(fee) -> dict:
+    return {
+        "name": fee.name,
+        "kind": fee.kind,
+        "amount": fee.amount,
+        "online_amount": fee.online_amount,
+        "per_unit_field": fee.per_unit_field,
+        "exemption_field": fee.exemption_field,
+        "exemption_values": list(fee.exemption_values),
+        "exemption_reason": fee.exemption_reason,
+        "note": fee.note,
+    }
+
+
+def _step_as_dict(step) -> dict:
+    return {
+        "name": step.name,
+        "role": step.role,
+        "agency": step.agency.code if step.agency_id else None,
+        "budget_hours": _number(step.budget_hours),
+        "inter_agency": step.inter_agency,
     }
 
 

@@ -9,18 +9,16 @@ from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from motcua.api.auth import api_auth
-from motcua.api.auth_api import ErrorOut
-from motcua.api.pagination import Page, PageParams
+from motcua.core.api.auth import api_auth
+from motcua.core.api.errors import ErrorOut
+from motcua.core.api.pagination import Page, PageParams
 from motcua.core.errors import NotFound, ValidationFailed
 from motcua.core.idempotency import idempotent
 from motcua.core.ratelimit import check_rate
-from motcua.payments import queries as payment_queries
-from motcua.payments import services as payments
-from motcua.payments.api import FeeLineOut
 
 from . import assisted, queries, services
 from .files import store_file
+from .hooks import dossier_fees
 from .models import Channel, Dossier, Status, StoredFile
 from .timeliness import dossier_timeliness
 
@@ -141,6 +139,16 @@ class DossierComponentOut(Schema):
     from_registry: bool
     digitised: bool
     supplement: bool
+
+
+class FeeLineOut(Schema):
+    name: str
+    kind: str
+    unit_amount: int
+    units: int
+    amount: int
+    reason: str = Field("", description="Why: online rate, units from the form, exemption.")
+    exempt: bool = Field(False, description="Waived (miễn) for this applicant; amount is 0.")
 
 
 class DossierPaymentOut(Schema):
@@ -291,8 +299,9 @@ def dossier_out(d: Dossier, user, now: datetime | None = None, *, fresh=False) -
         components = d.new_components
     else:
         components = d.components.select_related("file").order_by("id")
-    paid = [] if fresh else payment_queries.paid_items(d)
-    owed = payments.amount_owed(d, nothing_paid=fresh)
+    fees = dossier_fees()
+    paid = [] if fresh else fees.paid(d)
+    owed = fees.owed(d, nothing_paid=fresh)
     result = None
     if d.status in (Status.RESULT_READY, Status.RETURNED):
         result = {
@@ -343,7 +352,7 @@ def dossier_out(d: Dossier, user, now: datetime | None = None, *, fresh=False) -
             for c in components
         ],
         "fees_due": owed.total,
-        "fee_lines": [line.as_dict() for line in owed.lines],
+        "fee_lines": owed.lines,
         "payments": [{**item, "at": local(item["at"])} for item in paid],
         "result": result,
         "allowed_actions": services.allowed_actions(d, user, now),

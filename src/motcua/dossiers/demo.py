@@ -16,11 +16,11 @@ from motcua.catalog.demo import get_or_create_user, load
 from motcua.catalog.models import Agency, OfficerRole, Procedure
 from motcua.core import ids
 from motcua.core.errors import DomainError
-from motcua.payments import services as payments
 from motcua.workdays.deadlines import add_working_time
 
 from . import services
 from .files import store_file
+from .hooks import dossier_fees
 from .models import DigitalTeamMember, Dossier, Status
 
 TOTAL = 240  # dossiers over the past year
@@ -315,7 +315,7 @@ class _Life:
             if (roll < 0.08 or self.target == "withdrawn") and self.applicant:
                 return self.act("withdraw", self.applicant, at, reason="Nộp nhầm thủ tục.")
             self.act("receive", reception, at)
-        if payments.blocks_processing(self.dossier):
+        if dossier_fees().owed_before_processing(self.dossier) > 0:
             at = self._pay(at, reception)
         if self.chance(0.12, "awaiting_supplement"):
             at = self._supplement(at, reception, twice=rng.random() < 0.15)
@@ -363,11 +363,11 @@ class _Life:
     def _pay(self, at, reception):
         """What the dossier owes, paid at the counter (cash, or card for online dossiers),
         with its receipt: the way back to processing when it waits for payment."""
-        if payments.amount_owed(self.dossier).total <= 0:
+        if dossier_fees().owed(self.dossier).total <= 0:
             return at
         at = self.later(at, 0.1, 2)
         method = "cash" if self.dossier.channel == "counter" else "card"
-        payments.start_payment(self.dossier.code, reception, method=method, now=at)
+        dossier_fees().collect_at_counter(self.dossier, reception, method=method, now=at)
         self.dossier = Dossier.objects.get(pk=self.dossier.pk)
         if self.dossier.status == self.target:
             raise _Later

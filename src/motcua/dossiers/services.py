@@ -33,8 +33,6 @@ from motcua.core.errors import (
     NotFound,
     ValidationFailed,
 )
-from motcua.payments import fees as fee_schedule
-from motcua.payments import services as payments
 from motcua.workdays.deadlines import (
     add_working_time,
     compute_due_at,
@@ -43,7 +41,7 @@ from motcua.workdays.deadlines import (
 )
 
 from . import assisted
-from .hooks import event_appended
+from .hooks import dossier_fees, event_appended
 from .identity import identity_check
 from .models import (
     ENDED,
@@ -121,6 +119,8 @@ ACTIONS = tuple(sorted({action for _, action in TRANSITIONS} | {"submit", "recei
 # Done by the receiving agency's counter even while another agency holds the dossier.
 RECEIVING_AGENCY_ACTIONS = frozenset({"receive", "record_payment", "return_result"})
 DELIVERIES = ("counter", "post", "electronic")
+# From submission until the result is returned: when a dossier may owe money and be paid.
+PAYABLE = OPEN | {S.RESULT_READY}
 
 
 # ------------------------------------------------------------------------------ who may act
@@ -177,7 +177,7 @@ def _guard(
             "Chỉ ghi nhận thanh toán kèm khoản thu và biên lai (mục Phí, lệ phí).",
             code="payment_required",
         )
-    if action == "return_result" and (owed := payments.amount_owed(dossier).total) > 0:
+    if action == "return_result" and (owed := dossier_fees().owed(dossier).total) > 0:
         return ActionNotAllowed(
             f"Hồ sơ còn nợ {owed:,} đồng phí, lệ phí: chỉ trả kết quả sau khi đã nộp đủ.".replace(
                 ",", "."
@@ -203,6 +203,17 @@ def allowed_actions(dossier: Dossier, actor, now: datetime | None = None) -> lis
         and role_for(dossier, action, actor)
         and _guard(dossier, action, now) is None
     ]
+
+
+def may_be_paid(dossier: Dossier) -> bool:
+    """Whether the dossier may owe money and be paid now."""
+    return dossier.status in PAYABLE
+
+
+def records_payment(dossier: Dossier) -> bool:
+    """Whether a payment made now is recorded in the dossier's history (`record_payment`),
+    which moves a dossier waiting for payment back to processing."""
+    return (dossier.status, "record_payment") in TRANSITIONS
 
 
 # ---------------------------------------------------------------------------- the history
@@ -982,13 +993,12 @@ def _h_receive(d, actor, now, args):
     d.received_at = now
     d.assignee = _assignee(args, d, first)
     payload = {}
-    if payments.blocks_processing(d):
-        # Fees due at submission or before processing and not paid yet: the dossier is
-        # received (Mẫu 01, the clock runs) but waits for payment before processing.
-        owed = payments.amount_owed(d).total
-        if owed > 0:
-            d.status = Status.AWAITING_PAYMENT
-            payload = {"amount": owed}
+    # Fees due at submission or before processing and not paid yet: the dossier is
+    # received (Mẫu 01, the clock runs) but waits for payment before processing.
+    owed = dossier_fees().owed_before_processing(d)
+    if owed > 0:
+        d.status = Status.AWAITING_PAYMENT
+        payload = {"amount": owed}
     return _note(args), payload, ["mau-01"]
 
 
@@ -1169,8 +1179,8 @@ def _amount(args: _Args, default: int | None) -> int:
 
 def fees_due(d: Dossier) -> int:
     """The procedure's fees for this dossier (channel, form answers, exemptions), whether or
-    not they are due yet; what it owes now is `payments.services.amount_owed`."""
-    return fee_schedule.fees_due(d.procedure, d.channel, d.form).total
+    not they are due yet (asked of the `dossier_fees` port)."""
+    return dossier_fees().scheduled(d)
 
 
 def _h_request_payment(d, actor, now, args):
@@ -1179,13 +1189,7 @@ def _h_request_payment(d, actor, now, args):
 
 
 def _h_record_payment(d, actor, now, args):
-    requested = (
-        Event.objects.filter(dossier=d, to_status=Status.AWAITING_PAYMENT)
-        .order_by("-seq")
-        .values_list("payload", flat=True)
-        .first()
-    )
-    amount = _amount(args, (requested or {}).get("amount"))
+    amount = _amount(args, dossier_fees().requested(d))
     receipt = args.text("receipt_number", max_length=50)
     payload = {"amount": amount, "receipt_number": receipt}
     if args.get("payment"):

@@ -3,8 +3,8 @@
 from django.http import HttpResponse
 from ninja import Router
 
-from motcua.api.auth import api_auth
-from motcua.api.auth_api import ErrorOut
+from motcua.core.api.auth import api_auth
+from motcua.core.api.errors import ErrorOut
 
 from . import queries
 from .slips import FORMS, slip_pdf

@@ -5,8 +5,8 @@ from datetime import datetime
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
-from motcua.api.auth import api_auth
-from motcua.api.auth_api import ErrorOut
+from motcua.core.api.auth import api_auth
+from motcua.core.api.errors import ErrorOut
 from motcua.core.errors import NotFound
 from motcua.core.idempotency import idempotent
 from motcua.dossiers.queries import dossier_for

@@ -5,9 +5,9 @@ from datetime import datetime
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
-from motcua.api.auth import api_auth
-from motcua.api.auth_api import ErrorOut
-from motcua.api.pagination import Page, PageParams, paginate
+from motcua.core.api.auth import api_auth
+from motcua.core.api.errors import ErrorOut
+from motcua.core.api.pagination import Page, PageParams, paginate
 
 from . import inbox
 from .models import Notification

@@ -12,9 +12,10 @@ from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from motcua.api.auth import api_auth
+from motcua.core.api.auth import api_auth
 from motcua.core.errors import NotFound, ValidationFailed
 from motcua.core.idempotency import idempotent
+from motcua.dossiers.api import FeeLineOut
 
 from . import pdf, queries, reconciliation, services, vietqr
 from .models import Payment, Receipt
@@ -28,16 +29,6 @@ class StartPaymentIn(Schema):
         "vietqr", description="cash and card: recorded at the counter by a reception officer."
     )
     gateway: str | None = Field(None, description="Gateway plugin; default: the first offered.")
-
-
-class FeeLineOut(Schema):
-    name: str
-    kind: str
-    unit_amount: int
-    units: int
-    amount: int
-    reason: str = Field("", description="Why: online rate, units from the form, exemption.")
-    exempt: bool = Field(False, description="Waived (miễn) for this applicant; amount is 0.")
 
 
 class BankDetails(Schema):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from motcua.catalog.models import OfficerRole
 from motcua.core import counters
 from motcua.core.errors import ActionNotAllowed, DomainError, Forbidden, NotFound, ValidationFailed
+from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier, Event
 from motcua.dossiers.models import Status as DossierStatus
 from motcua.dossiers.queries import dossier_for, officer_roles
@@ -34,16 +35,6 @@ from .vietqr import fold_purpose
 
 logger = logging.getLogger(__name__)
 
-# The statuses in which a dossier can still owe money.
-PAYABLE = frozenset(
-    {
-        DossierStatus.SUBMITTED,
-        DossierStatus.AWAITING_SUPPLEMENT,
-        DossierStatus.AWAITING_PAYMENT,
-        DossierStatus.PROCESSING,
-        DossierStatus.RESULT_READY,
-    }
-)
 COUNTER_METHODS = (Payment.Method.CASH, Payment.Method.CARD)
 
 
@@ -77,6 +68,19 @@ def _latest_request(dossier: Dossier) -> Event | None:
         .order_by("-seq")
         .first()
     )
+
+
+def _amount_asked(request: Event | None) -> int | None:
+    amount = (request.payload or {}).get("amount") if request is not None else None
+    return int(amount) if amount else None
+
+
+def requested_amount(dossier: Dossier) -> int | None:
+    """The amount asked for when the dossier was last put to waiting for payment (by an
+    officer's `request_payment`, or at reception when its fees were due before processing),
+    None when it never was. An event that leaves it waiting (an apology letter) asks for
+    nothing and does not count."""
+    return _amount_asked(_latest_request(dossier))
 
 
 def _paid_total(dossier: Dossier, since: datetime | None = None) -> int:
@@ -120,13 +124,13 @@ def amount_owed(dossier: Dossier, *, nothing_paid: bool = False) -> fees.FeesDue
     `schedule_is_due`), less what was paid. `nothing_paid`: the caller knows no money came
     in yet (a dossier just submitted), which saves the queries.
     """
-    if dossier.status not in PAYABLE:
+    if not dossier_services.may_be_paid(dossier):
         return fees.FeesDue(())
     schedule = fees.fees_due(dossier.procedure, dossier.channel, dossier.form)
     if dossier.status == DossierStatus.AWAITING_PAYMENT:
         request = _latest_request(dossier)
         if request is not None and request.action == "request_payment":
-            requested = int((request.payload or {}).get("amount") or 0)
+            requested = _amount_asked(request) or 0
             owed = requested - _paid_total(dossier, since=request.at)
             if owed <= 0:
                 return fees.FeesDue(())
@@ -533,10 +537,8 @@ def _move_dossier_on(
     """Record the payment in the dossier's history (`record_payment`, the only door): a
     dossier waiting for payment goes back to processing once it owes nothing more; one
     waiting for reception or for its result to be returned stays where it is."""
-    from motcua.dossiers import services as dossier_services
-
     dossier.refresh_from_db(fields=["status"])
-    if (dossier.status, "record_payment") not in dossier_services.TRANSITIONS:
+    if not dossier_services.records_payment(dossier):
         return
     if dossier.status == DossierStatus.AWAITING_PAYMENT and amount_owed(dossier).total > 0:
         return

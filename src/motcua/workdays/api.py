@@ -1,18 +1,26 @@
-"""GET /api/v1/workdays/due: the due time the dossiers would get, for integrators and pages."""
+"""GET /api/v1/workdays/due: the due time the dossiers would get, for integrators and pages.
 
+An agency's office hours come from the app that keeps agencies (the catalog), which provides
+them through the port `agency_office_hours` in its `AppConfig.ready()`: workdays imports no
+app above it.
+"""
+
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from motcua.catalog.models import Agency
+from motcua.core.ports import Port
 from motcua.workdays.deadlines import LOCAL_TZ, compute_due_at
 
 router = Router(tags=["workdays"])
+
+# Agency code -> its office hours (Http404 for an unknown code), provided by the catalog.
+agency_office_hours: Port[Callable[[str], list]] = Port("agencies' office hours")
 
 
 class DueQuery(Schema):
@@ -49,7 +57,7 @@ class DueOut(Schema):
 def due(request, params: Query[DueQuery]):
     office_hours = None
     if params.agency:
-        office_hours = get_object_or_404(Agency, code=params.agency).office_hours
+        office_hours = agency_office_hours(params.agency)
     start = params.start or timezone.now()
     if timezone.is_naive(start):
         start = start.replace(tzinfo=LOCAL_TZ)

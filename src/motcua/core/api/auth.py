@@ -4,16 +4,31 @@ A machine client sends `Authorization: Bearer <token>` (from `POST /api/v1/auth/
 web pages' scripts use the Django session, and then an unsafe method (POST, PUT, PATCH,
 DELETE) must carry the CSRF token (header `X-CSRFToken`), as ninja's `django_auth` would
 check. Either way the user is `request.auth` and `request.user`.
+
+Apps above core add what they want read with the token's user (in the same query) through
+`read_with_token`, called from an `AppConfig.ready()`.
 """
+
+from collections.abc import Callable
 
 from django.conf import settings
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from motcua.accounts.queries import remember_verification, verification_sql
 from motcua.core.errors import Forbidden, NotAuthenticated
 from motcua.core.services import user_for_api_token
-from motcua.dossiers.queries import holds_role_sql, no_officer_roles
+
+# (columns, remember): `columns(user_id)` gives SQL expressions over the user's id column,
+# read with the user and set on it by name; `remember(user)` then keeps what they said.
+_TOKEN_READS: list[tuple[Callable[[str], dict[str, str]], Callable[[object], None]]] = []
+
+
+def read_with_token(
+    columns: Callable[[str], dict[str, str]], remember: Callable[[object], None]
+) -> None:
+    """Read `columns` with each token's user and hand the user to `remember` afterwards."""
+    if (columns, remember) not in _TOKEN_READS:
+        _TOKEN_READS.append((columns, remember))
 
 
 class BearerToken(HttpBearer):
@@ -27,16 +42,18 @@ class BearerToken(HttpBearer):
         return self.authenticate(request, token.strip())
 
     def authenticate(self, request, token):
-        # Whether the caller holds any officer role, and what their account proved, come
-        # with the token: a citizen's submission reads neither again.
-        also = {"holds_officer_role": holds_role_sql("u.id"), **verification_sql("u.id")}
+        # What the apps read with the token (e.g. whether the caller holds any officer role,
+        # what their account proved) comes in the same query: a citizen's submission reads
+        # neither again.
+        also = {}
+        for columns, _ in _TOKEN_READS:
+            also.update(columns("u.id"))
         user = user_for_api_token(token, also=also)
         if user is None:
             # A bad token is an error even with a session: the client meant the token.
             raise NotAuthenticated("Mã truy cập không hợp lệ hoặc đã hết hạn.")
-        if not user.holds_officer_role:
-            no_officer_roles(user)
-        remember_verification(user)
+        for _, remember in _TOKEN_READS:
+            remember(user)
         request.user = user
         return user
 

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
+from motcua.api.management.commands.seed_demo import demo_modules, merge
 from motcua.catalog.models import (
     AdministrativeUnit,
     Agency,
@@ -20,7 +21,6 @@ from motcua.catalog.models import (
     Step,
 )
 from motcua.catalog.queries import fee_total, published_procedures
-from motcua.core.management.commands.seed_demo import demo_modules, merge
 
 pytestmark = pytest.mark.django_db
 
