@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.models import OfficerRole
 from motcua.dossiers import services
 from motcua.dossiers.files import store_file
-from motcua.dossiers.models import Event, Status
+from motcua.payments import services as payments
 
 from .files import ACCEPT, MultipleFileField
 
@@ -218,13 +218,7 @@ class RecordPaymentForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        requested = (
-            Event.objects.filter(dossier=self.dossier, to_status=Status.AWAITING_PAYMENT)
-            .order_by("-seq")
-            .values_list("payload", flat=True)
-            .first()
-        )
-        self.fields["amount"].initial = (requested or {}).get("amount")
+        self.fields["amount"].initial = payments.requested_amount(self.dossier)
 
     def arguments(self) -> dict:
         data = self.cleaned_data
