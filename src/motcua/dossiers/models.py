@@ -1,5 +1,5 @@
 """Dossiers (hồ sơ): one application for one procedure version by one applicant, with its
-components, its append-only hash-chained history and the counters that number it.
+components, its append-only hash-chained history and the number series that give it its code.
 
 `Dossier.status` / `current_step` / `assignee` are the current values; every change goes
 through `dossiers.services` and appends an `Event`.
@@ -393,7 +393,7 @@ class Event(models.Model):
         return hashlib.sha256((canonical_json(content) + self.prev_hash).encode()).hexdigest()
 
 
-class DossierCodeCounter(models.Model):
+class DossierCodeSequence(models.Model):
     """The last sequence number an agency gave on one local day (Circular 01/2018 Art. 19)."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
