@@ -177,6 +177,19 @@ def test_payment_requested_and_recorded(as_user, w, received):
     assert received.events.last().payload["receipt_number"] == "BL-01"
 
 
+def test_the_amount_asked_for_stays_the_default_after_an_apology(as_user, w, received):
+    services.perform(received, "request_payment", w.reception, amount=12000)
+    services.perform(
+        received,
+        "apologize",
+        w.leader,
+        reason="Cần xác minh",
+        new_due_at=received.due_at + timedelta(days=3),
+    )
+    form = page(as_user(w.reception), received).split('/thao-tac/record_payment/"', 1)[1]
+    assert re.search(r'name="record_payment-amount" value="12000"', form)
+
+
 def test_apologize_with_a_new_appointment(as_user, w, received):
     client = as_user(w.leader)
     when = timezone.localtime(received.due_at + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")

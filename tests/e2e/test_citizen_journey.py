@@ -17,7 +17,7 @@ from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.services import perform
 from motcua.feedback.models import Rating
 from motcua.integrations.models import LocalResident
-from motcua.portal.tracking_display import due_in_words
+from motcua.portal.tracking.display import due_in_words
 from tests.accounts import factories as accounts
 from tests.accounts.conftest import last_emailed_code
 from tests.dossiers import factories as f

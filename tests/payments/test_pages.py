@@ -21,6 +21,12 @@ def test_page_shows_what_is_owed_and_offers_to_pay(w, dossier):
     assert 'action="/thanh-toan/' in html and "Thanh toán 16.000" in html
 
 
+def test_a_fee_per_unit_names_the_question_as_the_applicant_read_it(w, dossier):
+    html = client_for(w.citizen).get(f"/thanh-toan/{dossier.code}/").content.decode()
+    assert "2 × 8.000 đ theo “Số bản sao”" in html
+    assert "“copies”" not in html  # the e-form's field name is no word of the applicant's
+
+
 def test_paying_shows_the_qr_and_bank_details_then_the_receipt(w, dossier):
     client = client_for(w.citizen)
     response = client.post(f"/thanh-toan/{dossier.code}/tao-ma/", {"gateway": "demo"})

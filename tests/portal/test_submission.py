@@ -328,7 +328,7 @@ def test_prefilled_answers_are_shown_as_such(signed_in, citizen):
 
 def test_a_representative_may_apply_for_an_organisation(citizen):
     from motcua.accounts.models import Organisation, Representation
-    from motcua.portal.submission_forms import StartForm
+    from motcua.portal.submission.forms import StartForm
 
     company = Organisation.objects.create(tax_code="0100109106", name="Công ty Sông Hồng")
     Representation.objects.create(

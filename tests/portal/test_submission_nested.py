@@ -7,7 +7,7 @@ import pytest
 from motcua.catalog import services
 from motcua.dossiers import eform
 from motcua.dossiers.models import Dossier, Status
-from motcua.portal.submission_forms import pages_of
+from motcua.portal.submission.forms import pages_of
 from tests.catalog import factories
 
 from . import submission_data as data

@@ -9,6 +9,8 @@ A fee with an `exemption_field` is waived ("miễn") when the e-form answers it 
 
 from dataclasses import dataclass
 
+from motcua.catalog.services.content import form_field
+
 from .money import format_vnd
 
 ONLINE = "online"
@@ -77,6 +79,12 @@ def is_exempt(fee, form) -> bool:
     return given is not None and not isinstance(given, dict) and given in wanted
 
 
+def _question(procedure, path: str) -> str:
+    """The e-form question at `path` as the applicant reads it (its title; else the path)."""
+    node = form_field(procedure.form_schema or {}, path) or {}
+    return node.get("title") or path
+
+
 def fees_due(procedure, channel: str, form: dict | None = None) -> FeesDue:
     """The fee lines a dossier of `procedure` sent through `channel` with `form` owes."""
     lines = []
@@ -88,9 +96,8 @@ def fees_due(procedure, channel: str, form: dict | None = None) -> FeesDue:
                 reasons.append("mức thu khi nộp trực tuyến")
         units = _units(form, fee.per_unit_field) if fee.per_unit_field else 1
         if fee.per_unit_field:
-            reasons.append(
-                f"{units} × {format_vnd(unit_amount)} theo trường “{fee.per_unit_field}”"
-            )
+            label = _question(procedure, fee.per_unit_field)
+            reasons.append(f"{units} × {format_vnd(unit_amount)} theo “{label}”")
         exempt = unit_amount > 0 and is_exempt(fee, form)
         if exempt:
             reasons = [f"miễn: {fee.exemption_reason}" if fee.exemption_reason else "miễn"]

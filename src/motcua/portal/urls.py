@@ -1,7 +1,9 @@
 from django.urls import path
 
-from . import assisted_urls, tracking_urls, views
-from . import submission_views as submission
+from . import views
+from .assisted import urls as assisted_urls
+from .submission import views as submission
+from .tracking import urls as tracking_urls
 
 app_name = "portal"
 

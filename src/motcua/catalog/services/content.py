@@ -30,7 +30,7 @@ CHANNELS = ("counter", "online", "post")
 APPLICANT_KINDS = ("citizen", "organisation")
 
 
-def _form_field(schema: dict, path: str) -> dict | None:
+def form_field(schema: dict, path: str) -> dict | None:
     """The JSON Schema of the e-form field at a dotted path, or None."""
     node = schema
     for part in path.split("."):
@@ -53,7 +53,7 @@ def _exemption(errors: _Errors, item: dict, prefix: str, form_schema: dict) -> d
     if field:
         if not reason:
             errors.add(prefix + "exemption_reason", "Cần nêu đối tượng được miễn và căn cứ.")
-        if form_schema and _form_field(form_schema, field) is None:
+        if form_schema and form_field(form_schema, field) is None:
             errors.add(prefix + "exemption_field", f"Tờ khai không có trường {field!r}.")
     elif values or reason:
         errors.add(prefix + "exemption_field", "Cần tên trường tờ khai quyết định việc miễn.")

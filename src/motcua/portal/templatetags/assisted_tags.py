@@ -2,7 +2,7 @@ from django import template
 from django.utils.dateparse import parse_datetime
 
 from motcua.dossiers.assisted import can_assist
-from motcua.portal.assisted_forms import METHODS
+from motcua.portal.assisted.forms import METHODS
 
 register = template.Library()
 

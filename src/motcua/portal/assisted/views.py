@@ -30,10 +30,16 @@ from motcua.dossiers.files import store_file
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.queries import events_of
 
-from . import tracking_display as display
-from .assisted_forms import METHODS, ConsentForm, ForWhomForm, SendCodeForm
-from .tracking_views import DossierPage, _page, _summary, supplement_answer_view, supplement_context
-from .views import _published_or_404
+from ..tracking import display
+from ..tracking.views import (
+    DossierPage,
+    _page,
+    _summary,
+    supplement_answer_view,
+    supplement_context,
+)
+from ..views import _published_or_404
+from .forms import METHODS, ConsentForm, ForWhomForm, SendCodeForm
 
 SESSION_KEY = "nop_ho"  # {procedure code: {citizen, agency, method, code_id, sent_to}}
 
@@ -195,6 +201,57 @@ def _consent(request, form, state) -> dict:
     return consent
 
 
+def _send_code(request, code, state):
+    """Send the consent code to the citizen's phone: (the form, the redirect once sent)."""
+    send_form = SendCodeForm(request.POST)
+    if not send_form.is_valid():
+        return send_form, None
+    try:
+        row = assisted.request_consent_code(
+            request.user, state["citizen"], phone=send_form.cleaned_data["phone"]
+        )
+    except (RateLimited, assisted.SmsUnavailable) as refused:
+        send_form.add_error(None, _(refused.message))
+        return send_form, None
+    except ValidationFailed as refused:
+        for problems in (refused.fields or {"": [refused.message]}).values():
+            for problem in problems:
+                send_form.add_error("phone", _(problem))
+        return send_form, None
+    masked = assisted.masked_phone(row)
+    _remember(request, code, state | {"code_id": str(row.pk), "sent_to": masked})
+    messages.success(
+        request,
+        _("Đã gửi mã xác nhận tới số %(phone)s. Mã có hiệu lực %(minutes)s phút.")
+        % {"phone": masked, "minutes": assisted.CODE_MINUTES},
+    )
+    return send_form, redirect("portal:assisted_consent", code)
+
+
+def _start_draft(request, procedure, state, form):
+    """The draft for the citizen once the consent holds (None: the form says why not)."""
+    method = state["method"]
+    if method == "otp" and not state.get("code_id"):
+        form.add_error(None, _("Hãy gửi mã xác nhận tới điện thoại của công dân trước."))
+        return None
+    if method == "otp" and not form.cleaned_data["code"]:
+        form.add_error("code", _("Nhập mã xác nhận công dân đọc cho bạn."))
+        return None
+    try:
+        return drafts.start_for(
+            request.user,
+            procedure.code,
+            state["agency"],
+            on_behalf_of=state["citizen"],
+            consent=_consent(request, form, state),
+            full_name=form.cleaned_data["full_name"],
+            key=form.cleaned_data["key"],
+        )
+    except DomainError as refused:
+        _refusal_to_form(form, refused)
+        return None
+
+
 @_assisting
 @require_http_methods(["GET", "POST"])
 def consent(request, code):
@@ -210,58 +267,16 @@ def consent(request, code):
     status = 200
     send_form = SendCodeForm()
     form = ConsentForm(method=method)
-    action = request.POST.get("action", "")
-    if request.method == "POST" and action == "send" and method == "otp":
-        send_form = SendCodeForm(request.POST)
-        if send_form.is_valid():
-            try:
-                row = assisted.request_consent_code(
-                    request.user, state["citizen"], phone=send_form.cleaned_data["phone"]
-                )
-            except RateLimited as refused:
-                send_form.add_error(None, _(refused.message))
-            except assisted.SmsUnavailable as refused:
-                send_form.add_error(None, _(refused.message))
-            except ValidationFailed as refused:
-                for problems in (refused.fields or {"": [refused.message]}).values():
-                    for problem in problems:
-                        send_form.add_error("phone", _(problem))
-            else:
-                _remember(
-                    request,
-                    code,
-                    state | {"code_id": str(row.pk), "sent_to": assisted.masked_phone(row)},
-                )
-                messages.success(
-                    request,
-                    _("Đã gửi mã xác nhận tới số %(phone)s. Mã có hiệu lực %(minutes)s phút.")
-                    % {"phone": assisted.masked_phone(row), "minutes": assisted.CODE_MINUTES},
-                )
-                return redirect("portal:assisted_consent", code)
+    if request.method == "POST" and request.POST.get("action", "") == "send" and method == "otp":
+        send_form, sent = _send_code(request, code, state)
+        if sent is not None:
+            return sent
         status = 422 if send_form.errors else 200
     elif request.method == "POST":
         form = ConsentForm(request.POST, request.FILES, method=method)
-        if form.is_valid():
-            if method == "otp" and not state.get("code_id"):
-                form.add_error(None, _("Hãy gửi mã xác nhận tới điện thoại của công dân trước."))
-            elif method == "otp" and not form.cleaned_data["code"]:
-                form.add_error("code", _("Nhập mã xác nhận công dân đọc cho bạn."))
-            else:
-                try:
-                    dossier = drafts.start_for(
-                        request.user,
-                        procedure.code,
-                        state["agency"],
-                        on_behalf_of=state["citizen"],
-                        consent=_consent(request, form, state),
-                        full_name=form.cleaned_data["full_name"],
-                        key=form.cleaned_data["key"],
-                    )
-                except DomainError as refused:
-                    _refusal_to_form(form, refused)
-                else:
-                    _remember(request, code, None)
-                    return redirect("portal:draft", dossier.pk)
+        if form.is_valid() and (dossier := _start_draft(request, procedure, state, form)):
+            _remember(request, code, None)
+            return redirect("portal:draft", dossier.pk)
         status = 422
     return render(
         request,

@@ -19,7 +19,7 @@ from motcua.dossiers.models import Status
 from motcua.dossiers.slips import FORMS, slip_url
 from motcua.workdays.calendar import WEEKDAYS
 
-from .display import money
+from ..display import money
 
 S = Status
 

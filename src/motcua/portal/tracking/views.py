@@ -2,7 +2,7 @@
 its history, slips, fees, result, supplement answer and rating), the notification centre and
 the public status lookup.
 
-Thin views: reads through `dossiers.queries` and `portal.tracking_queries`, every change
+Thin views: reads through `dossiers.queries` and `portal.tracking.queries`, every change
 through a service (`dossiers.services.perform`, `feedback.services.rate_dossier`,
 `integrations.inbox`). A dossier that is not the signed-in applicant's is a 404.
 """
@@ -34,9 +34,8 @@ from motcua.feedback import services as feedback
 from motcua.integrations import inbox
 from motcua.payments.services import amount_owed
 
-from . import tracking_display as display
-from . import tracking_queries as queries
-from .tracking_forms import ACCEPT, LookupForm, RatingForm, SupplementAnswer
+from . import display, queries
+from .forms import ACCEPT, LookupForm, RatingForm, SupplementAnswer
 
 PAGE_SIZE = 20
 

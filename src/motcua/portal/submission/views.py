@@ -19,7 +19,8 @@ from motcua.dossiers import drafts, eform
 from motcua.dossiers.files import ACCEPTED, max_upload_bytes
 from motcua.dossiers.models import Draft, Status
 
-from .submission_forms import (
+from ..views import _published_or_404
+from .forms import (
     PageForm,
     StartForm,
     arrays_of,
@@ -29,7 +30,6 @@ from .submission_forms import (
     schema_errors,
     shape,
 )
-from .views import _published_or_404
 
 MAX_ITEMS = 50  # items of one repeating group on a page
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx," + ",".join(ACCEPTED)

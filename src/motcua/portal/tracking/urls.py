@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import tracking_views as views
+from . import views
 
 urlpatterns = [
     path("ho-so-cua-toi/", views.my_dossiers, name="my_dossiers"),

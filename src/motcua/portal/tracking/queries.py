@@ -6,7 +6,7 @@ from motcua.dossiers import drafts
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.queries import visible_dossiers
 
-from .tracking_display import GROUPS
+from .display import GROUPS
 
 
 def my_dossiers(user, group: str | None = None) -> QuerySet[Dossier]:

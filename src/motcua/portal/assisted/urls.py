@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import assisted_views as views
+from . import views
 
 urlpatterns = [
     path("nop-ho/", views.home, name="assisted_home"),

@@ -1,0 +1,1 @@
+"""Assisted submission ("Nộp hộ"): a helper submits for a citizen who consents."""

@@ -1,0 +1,1 @@
+"""Online submission: the draft's task list, e-form pages, attachments and check."""
