@@ -37,7 +37,8 @@ trap 'echo " stopping"; stop; exit 0' INT TERM
 pids+=($!)
 # No access log: the app writes one JSON line per request, without query strings.
 # Two sync workers per core (docs/deployment.md, "Sizing").
-.venv/bin/gunicorn motcua.wsgi --bind "$HOST:$PORT" --workers "${WEB_CONCURRENCY:-$((2 * $(nproc)))}" &
+# URLs up to 8190 bytes reach the app, which answers a too-long API URL in its error shape.
+.venv/bin/gunicorn motcua.wsgi --bind "$HOST:$PORT" --limit-request-line 8190 --workers "${WEB_CONCURRENCY:-$((2 * $(nproc)))}" &
 pids+=($!)
 echo "Serving on http://$HOST:$PORT/ (Ctrl-C to stop)"
 

@@ -22,9 +22,6 @@ MAX_FUNCTION_LINES = 80
 # "app/module.py:function" of data tables that may be longer than MAX_FUNCTION_LINES.
 LONG_FUNCTIONS_ALLOWED: frozenset[str] = frozenset()
 
-REAL_TREE = pytest.mark.xfail(strict=False, reason="layers: the redesign lands in slices")
-
-
 def layer(app: str) -> int:
     return LAYERS.get(app, DOMAIN_LAYER)
 
@@ -175,26 +172,22 @@ def shape() -> Shape:
     return read_shape(SRC)
 
 
-@REAL_TREE
 def test_no_cycle_between_apps(shape):
     cycles = app_cycles(shape.imports)
     assert not cycles, "Apps import each other:\n" + "\n".join(cycles)
 
 
-@REAL_TREE
 def test_no_import_points_up_the_layers(shape):
     upward = upward_imports(shape.imports)
     assert not upward, "Imports up the layers:\n" + "\n".join(upward)
 
 
-@REAL_TREE
 def test_no_module_over_the_bound(shape):
     assert not shape.long_modules, f"Modules over {MAX_MODULE_LINES} lines:\n" + "\n".join(
         shape.long_modules
     )
 
 
-@REAL_TREE
 def test_no_function_over_the_bound(shape):
     assert not shape.long_functions, f"Functions over {MAX_FUNCTION_LINES} lines:\n" + "\n".join(
         shape.long_functions

@@ -318,3 +318,33 @@ def test_draft_is_numbered_only_when_submitted(w):
     assert d.status == Status.SUBMITTED
     assert d.code.endswith("-261116-0001")
     assert d.due_at == local(2026, 11, 19, 10)
+
+
+def test_a_pause_asked_by_another_agency_counts_in_the_receiving_agency_office_hours(w):
+    # The partner agency keeps other hours: 07:00–11:00 and 13:30–17:30.
+    type(w.partner).objects.filter(pk=w.partner.pk).update(
+        office_hours=[["07:00", "11:00"], ["13:30", "17:30"]]
+    )
+    d = submit(w, MON)  # due Thursday 19th 09:00, in the receiving agency's hours
+    d = perform(d.code, "receive", w.reception, now=MON)
+    d = perform(d.code, "forward", w.reception, now=MON.replace(minute=30))
+    d = perform(d.code, "transfer", w.specialist, now=MON.replace(hour=10))
+    assert d.current_agency_id == w.partner.pk
+    d = perform(
+        d.code,
+        "request_supplement",
+        w.partner_specialist,
+        now=local(2026, 11, 16, 15, 0),
+        missing=["Bản sao sổ hộ khẩu"],
+    )
+    d = perform(
+        d.code,
+        "supplement",
+        w.citizen,
+        now=local(2026, 11, 17, 10, 0),
+        components=[{"name": "Sổ hộ khẩu", "file_id": str(upload(w.citizen).pk)}],
+    )
+    # Monday 15:00 to Tuesday 10:00 in 08:00–12:00, 13:00–17:00: 2 + 2 = 4 working hours
+    # (5.5 in the partner's hours), and the appointment moves by those 4.
+    assert d.paused_hours == Decimal("4")
+    assert d.due_at == local(2026, 11, 19, 14, 0)

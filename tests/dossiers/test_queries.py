@@ -35,3 +35,34 @@ def test_inbox_parts_are_merged_newest_first_and_counted_once(w):
     assert codes(inbox_page(w.partner_specialist)[0]) == [moved.code]
     assert inbox_page(w.citizen)[1] == 2
     assert inbox_page(w.reception, status="processing")[1] == 1
+
+
+def test_waiting_for_holds_what_the_workflow_lets_the_officer_do_next(w):
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.queries import waiting_for
+    from motcua.dossiers.services import role_for
+    from motcua.dossiers.services.workflow import AWAITED
+
+    def waiting(officer) -> set[str]:
+        scope = waiting_for(officer, list(AWAITED))
+        return set(Dossier.objects.filter(scope).values_list("code", flat=True))
+
+    submitted = submit(w, MON)
+    at_reception = submit(w, MON.replace(hour=9))
+    perform(at_reception.code, "receive", w.reception, now=MON.replace(hour=9))
+    at_partner = submit(w, MON.replace(hour=10))
+    for action, actor in (
+        ("receive", w.reception),
+        ("forward", w.reception),
+        ("transfer", w.specialist),
+    ):
+        perform(at_partner.code, action, actor, now=MON.replace(hour=11))
+    for officer in (w.reception, w.specialist, w.leader, w.partner_specialist, w.outsider):
+        expected = {
+            d.code
+            for d in Dossier.objects.select_related("current_step")
+            if role_for(d, AWAITED[d.status], officer) is not None
+        }
+        assert waiting(officer) == expected, officer.full_name
+    assert waiting(w.reception) == {submitted.code, at_reception.code}
+    assert waiting(w.partner_specialist) == {at_partner.code}

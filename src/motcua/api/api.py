@@ -1,10 +1,8 @@
 """The ninja API object. Each domain app contributes its own router (app/api.py)."""
 
-from ninja import NinjaAPI
+from motcua.core.api.errors import ErrorShapedAPI
 
-from motcua.core.api.errors import add_error_handlers
-
-api = NinjaAPI(
+api = ErrorShapedAPI(
     title="motcua API",
     version="1",
     description="Public service portal and electronic one-stop shop. Errors are "
@@ -13,9 +11,6 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
-
-
-add_error_handlers(api)
 
 
 def _add_routers() -> None:

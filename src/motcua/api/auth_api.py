@@ -1,4 +1,4 @@
-"""`POST /api/v1/auth/token`: a bearer token for a username and password (api.md, "Auth")."""
+"""`POST /api/v1/auth/token`: a bearer token for a username and password (docs/api.md, "Auth")."""
 
 from django.conf import settings
 from django.contrib.auth import logout

@@ -3,20 +3,24 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import reduce
-from operator import or_
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import OfficerRole, Procedure
-from motcua.dossiers import counts
+from motcua.dossiers import tallies
 from motcua.dossiers.models import OPEN, Dossier, Status
-from motcua.dossiers.queries import officer_roles, overdue_filter, with_related
+from motcua.dossiers.queries import (
+    officer_parts,
+    officer_roles,
+    overdue_filter,
+    running,
+    waiting_for,
+    with_related,
+)
 
 RECEPTION = OfficerRole.Role.RECEPTION.value
-NOTHING = Q(pk__in=[])
 
 
 @dataclass(frozen=True)
@@ -46,38 +50,17 @@ def tabs_for(user) -> list[Tab]:
     return [tab for tab in TABS if receives or not tab.reception_only]
 
 
-def officer_parts(user) -> list[Q]:
-    """The dossiers of the officer's agencies as two disjoint parts, each read from its own
-    indexes (an OR of the agency columns would visit every row of the agency for each page):
-    those their agencies received, and those another agency received whose step one of theirs
-    holds (`held_by`, liên thông). Drafts, unnumbered, are the applicant's alone; an officer's
-    own applications as a citizen are not in the back office."""
-    agencies = list(officer_roles(user))
-    not_draft = ~Q(status=Status.DRAFT)
-    receiving = Q(agency_id__in=agencies) & not_draft
-    holding = Q(held_by_id__in=agencies) & ~Q(agency_id__in=agencies) & not_draft
-    return [receiving, holding]
-
-
 def tab_filters(user, now=None) -> dict[str, Q]:
     now = now or timezone.now()
-    roles = officer_roles(user)
-    counters = reception_agencies(user)
-    # At my step: the current step's role is one I hold at the step's agency; the receiving
-    # agency's counter also owes the applicant a payment record or the result.
-    mine = [
-        Q(status=Status.PROCESSING, current_agency_id=agency, current_step__role__in=held)
-        for agency, held in roles.items()
-    ]
-    if counters:
-        mine.append(
-            Q(status__in=[Status.AWAITING_PAYMENT, Status.RESULT_READY], agency_id__in=counters)
-        )
     return {
-        "tiep-nhan": Q(status=Status.SUBMITTED, agency_id__in=counters) if counters else NOTHING,
-        "xu-ly": reduce(or_, mine) if mine else NOTHING,
+        "tiep-nhan": waiting_for(user, [Status.SUBMITTED]),
+        # At my step: the step's work, and the receiving agency's counter's (the payment
+        # record, the result).
+        "xu-ly": waiting_for(
+            user, [Status.PROCESSING, Status.AWAITING_PAYMENT, Status.RESULT_READY]
+        ),
         "bo-sung": Q(status=Status.AWAITING_SUPPLEMENT),
-        "sap-het-han": Q(status__in=OPEN, paused_at__isnull=True, due_soon=True, due_at__gte=now),
+        "sap-het-han": running() & Q(due_soon=True, due_at__gte=now),
         "qua-han": Q(status__in=OPEN) & overdue_filter(now),
         "tat-ca": Q(),
     }
@@ -94,7 +77,7 @@ def tab_part_counts(user, now=None) -> dict[str, list[int]]:
     receiving, holding = officer_parts(user)
     live = {slug: Count("pk", filter=q) for slug, q in filters.items() if slug != "tat-ca"}
     mine = Dossier.objects.filter(receiving, status__in=LIVE).aggregate(**_named(live))
-    mine["tat_ca"] = counts.received_total(list(officer_roles(user)))  # kept, not counted
+    mine["tat_ca"] = tallies.received_total(list(officer_roles(user)))  # kept, not counted
     held = Dossier.objects.filter(holding).aggregate(**_named(live), tat_ca=Count("pk"))
     return {slug: [mine[_name(slug)] or 0, held[_name(slug)] or 0] for slug in filters}
 

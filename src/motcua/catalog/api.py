@@ -1,4 +1,4 @@
-"""The public catalog API (api.md "Catalog (public)"): procedures and agencies, no login."""
+"""The public catalog API (docs/openapi.json, tag "catalog"): procedures and agencies, no login."""
 
 from datetime import date, datetime
 from typing import Literal

@@ -1,4 +1,4 @@
-"""Shapes of the codes in domain.md ("Codes")."""
+"""Shapes of the codes in docs/domain.md ("Codes")."""
 
 import re
 

@@ -166,7 +166,7 @@ def _number(value: Decimal | None) -> int | float | None:
 
 
 def procedure_as_dict(procedure: Procedure) -> dict:
-    """The procedure in the import format (CONTRACTS.md "The procedure dict")."""
+    """The procedure as the dict `services.import_procedure` takes (docs/catalog.md)."""
     return {
         "code": procedure.code,
         "name": procedure.name,

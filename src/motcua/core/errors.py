@@ -1,5 +1,5 @@
 """Domain errors. Services raise these; the API and the pages turn them into 4xx answers
-with a machine-readable code and a Vietnamese message (api.md, "Errors")."""
+with a machine-readable code and a Vietnamese message (docs/api.md, "Errors")."""
 
 
 class DomainError(Exception):

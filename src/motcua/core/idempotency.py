@@ -1,4 +1,4 @@
-"""Safe retries of creating requests (api.md: `Idempotency-Key`).
+"""Safe retries of creating requests (docs/api.md: `Idempotency-Key`).
 
     return idempotent(request, "dossiers", lambda: (201, services.submit(...)))
 

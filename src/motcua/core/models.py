@@ -39,7 +39,7 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API (api.md, "Auth"). Only a SHA-256 hash of the token is
+    """A bearer token for the API (docs/api.md, "Auth"). Only a SHA-256 hash of the token is
     stored: the token itself is shown once, when it is issued."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")

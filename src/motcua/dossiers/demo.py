@@ -4,7 +4,6 @@ dashboards show real shapes. Idempotent: nothing is done when dossiers exist alr
 
 import io
 import random
-import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -14,11 +13,11 @@ from django.utils import timezone
 
 from motcua.catalog.demo import get_or_create_user, load
 from motcua.catalog.models import Agency, OfficerRole, Procedure
-from motcua.core import ids
 from motcua.core.errors import DomainError
 from motcua.workdays.deadlines import add_working_time
 
 from . import services
+from .demo_answers import GIVEN, answer, person_name, tax_code
 from .files import store_file
 from .hooks import dossier_fees
 from .models import DigitalTeamMember, Dossier, Status
@@ -32,29 +31,6 @@ DEMO_PDF = (
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Lý"]
-MIDDLE = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc", "Quang", "Hải", "Thanh", "Hữu"]
-GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hùng", "Lan", "Mai", "Nam", "Phúc", "Tâm"]
-
-
-# Values that fit the shapes the demo e-forms ask for (ID numbers, phones, tax codes, times).
-PATTERN_SAMPLES = [
-    "001090012345",
-    "0912345678",
-    "0101234567",
-    "0101234567-001",
-    "2024",
-    "08:30",
-    "AB 123456",
-]
-
-
-def _tax_code(rng) -> str:
-    """A tax code with a valid check digit (Lào Cai codes begin 53)."""
-    while True:
-        code = ids.with_tax_check_digit(f"53{rng.randint(0, 9999999):07d}")
-        if code:
-            return code
 
 
 class _Later(Exception):
@@ -162,38 +138,6 @@ def _plans(staff) -> list[tuple[Procedure, object]]:
     return plans
 
 
-def _sample(schema: dict, rng: random.Random, name: str = ""):
-    """A plausible answer for a JSON Schema (the demo e-forms)."""
-    kind = schema.get("type")
-    if "enum" in schema:
-        return schema["enum"][0]
-    if "const" in schema:
-        return schema["const"]
-    if kind == "object" or "properties" in schema:
-        props = schema.get("properties", {})
-        return {key: _sample(sub, rng, key) for key, sub in props.items()}
-    if kind == "array":
-        return [_sample(schema.get("items", {}), rng, name)] * max(1, schema.get("minItems", 1))
-    if kind == "integer":
-        return max(1, int(schema.get("minimum", 1)))
-    if kind == "number":
-        return max(1, schema.get("minimum", 1))
-    if kind == "boolean":
-        return True
-    fmt = schema.get("format")
-    if fmt == "date":
-        return "2025-03-15"
-    if fmt == "email":
-        return "congdan@example.vn"
-    if "pattern" in schema:
-        pattern = re.compile(schema["pattern"])
-        for candidate in PATTERN_SAMPLES:
-            if pattern.search(candidate):
-                return candidate
-    text = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-    return text[: schema.get("maxLength", 200)]
-
-
 class _Life:
     """One dossier's life, acted out through the services at increasing instants."""
 
@@ -251,13 +195,13 @@ class _Life:
 
     def _create(self, at):
         rng = self.rng
-        form = _sample(self.procedure.form_schema or {}, rng)
+        form = answer(self.procedure.form_schema or {}, rng)
         kinds = self.procedure.applicant_kinds or ["citizen"]
         organisation = "citizen" not in kinds or ("organisation" in kinds and rng.random() < 0.3)
         company = {
             "kind": "organisation",
             "full_name": f"Công ty TNHH {rng.choice(GIVEN)} {rng.choice(GIVEN)}",
-            "tax_code": _tax_code(rng),
+            "tax_code": tax_code(rng),
         }
         online = (
             "online" in (self.procedure.channels or [])
@@ -285,7 +229,7 @@ class _Life:
             own = self.citizens and rng.random() < 0.2
             citizen = rng.choice(self.citizens) if own else None
             self.applicant = citizen
-            name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+            name = person_name(rng)
             self.dossier = services.receive_at_counter(
                 officer=reception,
                 procedure=self.procedure.code,

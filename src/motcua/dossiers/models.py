@@ -386,7 +386,7 @@ class DossierCodeCounter(models.Model):
 class DossierCount(models.Model):
     """How many dossiers an agency received in each status, so that inbox totals do not count
     rows. Kept by database triggers on the dossier table in the transaction of every change
-    (dossiers/counts.py), whoever writes; `python -m motcua rebuild_dossier_counts` recounts."""
+    (dossiers/tallies.py), whoever writes; `python -m motcua rebuild_dossier_counts` recounts."""
 
     # No database constraint: the trigger writes at commit, when an agency deleted in the same
     # transaction (with its dossiers) would fail it; a stale row of zeros is harmless.

@@ -1,12 +1,15 @@
 """Reads shared by the API, the pages and the services: who sees which dossier, inbox lists."""
 
+from functools import reduce
+from operator import or_
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from motcua.catalog.models import OfficerRole, Procedure
 from motcua.core.errors import NotFound
 
-from . import counts
+from . import tallies
 from .models import OPEN, AccessLog, Dossier, Event, IdentityCheck, Status, Timeliness
 
 _ROLES_CACHE = "_motcua_officer_roles"
@@ -142,24 +145,72 @@ def dossier_for(user, code: str, *, for_update: bool = False) -> Dossier:
     return dossier
 
 
+NOTHING = Q(pk__in=[])
+
+
+def running() -> Q:
+    """Dossiers whose clock runs: still open and not paused for a supplement."""
+    return Q(status__in=OPEN, paused_at__isnull=True)
+
+
+def running_late(now=None) -> Q:
+    """Running dossiers past their due time (those `mark_deadlines` flags overdue)."""
+    return running() & Q(due_at__lt=now or timezone.now())
+
+
 def overdue_filter(now=None) -> Q:
-    now = now or timezone.now()
-    running_late = Q(status__in=OPEN, paused_at__isnull=True, due_at__lt=now)
-    return running_late | Q(timeliness=Timeliness.OVERDUE)
+    """Overdue: running late now, or flagged overdue (also once ended late)."""
+    return running_late(now) | Q(timeliness=Timeliness.OVERDUE)
+
+
+def officer_parts(user) -> list[Q]:
+    """The dossiers of the officer's agencies as two disjoint parts, each read from its own
+    indexes (an OR of the agency columns would visit every row of the agency for each page):
+    those their agencies received, and those another agency received whose step one of theirs
+    holds (`held_by`, liên thông). Drafts, unnumbered, are the applicant's alone."""
+    agencies = list(officer_roles(user))
+    not_draft = ~Q(status=Status.DRAFT)
+    receiving = Q(agency_id__in=agencies) & not_draft
+    holding = Q(held_by_id__in=agencies) & ~Q(agency_id__in=agencies) & not_draft
+    return [receiving, holding]
+
+
+def waiting_for(user, statuses) -> Q:
+    """The dossiers in `statuses` waiting for the user ("at my step"): those whose awaited
+    action (`workflow.AWAITED`) the user may do, by the workflow's own rule of who does it
+    and at which agency — the holder of the current step's role at the step's agency, or a
+    role held at the receiving agency for the counter's own actions."""
+    from .services import workflow  # the workflow reads this module's roles
+
+    roles = officer_roles(user)
+    parts, by_role = [], {}
+    for status in statuses:
+        action = workflow.AWAITED[status]
+        field = workflow.acting_agency_field(action)
+        for who in workflow.TRANSITIONS[(status, action)].who:
+            if who == workflow.STEP:
+                parts += [
+                    Q(status=status, **{field: agency}, current_step__role__in=held)
+                    for agency, held in roles.items()
+                ]
+            elif agencies := [agency for agency, held in roles.items() if who in held]:
+                by_role.setdefault((field, tuple(agencies)), []).append(status)
+    parts += [
+        Q(status__in=grouped, **{f"{field}__in": list(agencies)})
+        for (field, agencies), grouped in by_role.items()
+    ]
+    return reduce(or_, parts) if parts else NOTHING
 
 
 def _parts(user) -> tuple[list[Q], Q]:
     """The caller's visible dossiers as parts each served by one index in submission order
     (an OR of them would sort every visible row for each page): the officer's agencies'
-    dossiers, those another agency's step holds for them, and the caller's own. Returns the
-    parts and the overlap of the own part with the others (counted once)."""
+    dossiers (`officer_parts`) and the caller's own. Returns the parts and the overlap of
+    the own part with the others (counted once)."""
     mine = own(user)
-    agencies = list(officer_roles(user))
-    if not agencies:
-        return [mine], Q(pk__in=[])
-    receiving = Q(agency_id__in=agencies) & ~Q(status=Status.DRAFT)
-    holding = Q(held_by_id__in=agencies) & ~Q(agency_id__in=agencies)
-    holding &= ~Q(status=Status.DRAFT)
+    if not officer_roles(user):
+        return [mine], NOTHING
+    receiving, holding = officer_parts(user)
     return [receiving, holding, mine], mine & (receiving | holding)
 
 
@@ -194,7 +245,7 @@ def inbox_page(
     for part in parts:
         chosen = rows.filter(part)
         if counted and part is parts[0]:
-            count = counts.received_total(counted, status)
+            count = tallies.received_total(counted, status)
         else:
             count = chosen.count()
         total += count

@@ -1,4 +1,4 @@
-"""Satisfaction ratings (api.md "Feedback and ratings"): thin routes over `services`."""
+"""Satisfaction ratings (docs/openapi.json, tag "feedback"): thin routes over `services`."""
 
 from datetime import datetime
 

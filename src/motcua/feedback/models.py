@@ -1,4 +1,4 @@
-"""Feedback from citizens (architecture.md: `feedback/`). For now the satisfaction rating
+"""Feedback from citizens (docs/architecture.md, "The apps"). For now the satisfaction rating
 (đánh giá mức độ hài lòng) of a dossier's handling; complaints (PAKN) come later.
 
 A rating is not an `Event` of the dossier: the history records what the agencies and the

@@ -1,6 +1,6 @@
 """Use cases of citizens' feedback: rating how a dossier was handled.
 
-Rules (api.md `POST /dossiers/{code}/rating`):
+Rules (`POST /api/v1/dossiers/{code}/rating`, docs/openapi.json):
 - only the applicant rates (an officer of the agency gets 403, anybody else 404);
 - only once the dossier has its result (result ready or returned), else 409;
 - one rating per dossier, which the applicant may change for `CHANGE_WINDOW` after first

@@ -1,12 +1,18 @@
 """Demo data of the integrations: the residents of the local population registry (the demo
-citizens and their households, `data/demo_residents.json`). Idempotent: a second run
-creates nothing."""
+citizens and their households, `data/demo_residents.json`), and the demo's year of history
+read in the notification centre. Idempotent: a second run creates nothing."""
 
 import json
 from datetime import date
 from pathlib import Path
 
-from .models import LocalResident
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from motcua.dossiers.models import Event
+
+from .models import LocalResident, Notification
+from .notifications import NEWS_MAX_AGE
 
 DATA = Path(__file__).resolve().parent / "data" / "demo_residents.json"
 
@@ -82,4 +88,16 @@ def seed() -> dict:
         )
     )
     LocalResident.objects.bulk_create([r for r in rows if r.id_number not in existing])
+    read_replayed_history()
     return {}
+
+
+def read_replayed_history(now=None) -> int:
+    """The seeded history is old news: the notifications of events older than a day are read,
+    and dated, at their event's time (the applicant's unread count shows only what is new).
+    Seeding writes them all at once, after the dossiers app has replayed its year."""
+    now = now or timezone.now()
+    at = Subquery(Event.objects.filter(pk=OuterRef("event_id")).values("at")[:1])
+    return Notification.objects.filter(
+        read_at__isnull=True, event__at__lt=now - NEWS_MAX_AGE
+    ).update(read_at=at, created_at=at)

@@ -1,4 +1,4 @@
-"""List pages as api.md gives them: {"items", "total", "page", "page_size"}."""
+"""List pages as docs/api.md gives them: {"items", "total", "page", "page_size"}."""
 
 from typing import Generic, TypeVar
 
@@ -9,9 +9,17 @@ from pydantic import Field
 T = TypeVar("T")
 
 
+# Bounds of every list of the API. A page past MAX_PAGE is refused (422 validation_error)
+# rather than sent to the database as an offset that overflows its integers.
+MAX_PAGE = 1_000_000
+MAX_PAGE_SIZE = 100
+
+
 class PageParams(Schema):
-    page: int = Field(1, ge=1, description="Page number, from 1.")
-    page_size: int = Field(20, ge=1, le=100, description="Items per page (at most 100).")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description=f"Page number, from 1 to {MAX_PAGE}.")
+    page_size: int = Field(
+        20, ge=1, le=MAX_PAGE_SIZE, description=f"Items per page (at most {MAX_PAGE_SIZE})."
+    )
 
 
 class Page(Schema, Generic[T]):

@@ -3,15 +3,15 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from motcua.dossiers import counts
+from motcua.dossiers import tallies
 
 
 def install(apps, schema_editor):
-    counts.install_triggers(schema_editor)
+    tallies.install_triggers(schema_editor)
 
 
 def remove(apps, schema_editor):
-    counts.remove_triggers(schema_editor)
+    tallies.remove_triggers(schema_editor)
 
 
 class Migration(migrations.Migration):

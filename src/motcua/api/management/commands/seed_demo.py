@@ -47,7 +47,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--json", action="store_true", help="In kết quả dạng JSON (api.md, Demo data)."
+            "--json", action="store_true", help="In kết quả dạng JSON (docs/api.md, Demo data)."
         )
 
     def handle(self, *args, **options):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from motcua.dossiers.counts import rebuild
+from motcua.dossiers.tallies import rebuild
 
 
 class Command(BaseCommand):

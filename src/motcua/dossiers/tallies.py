@@ -1,5 +1,5 @@
-"""How many dossiers each agency received, by status (`DossierCount`), for inbox totals that
-cost the same at 100 or 100,000 dossiers.
+"""Kept tallies of how many dossiers each agency received, by status (`DossierCount`), for
+inbox totals that cost the same at 100 or 100,000 dossiers.
 
 Database triggers on the dossier table keep the counts in the transaction of every insert,
 change of status or agency, and delete, whoever writes (the services, bulk loads, data

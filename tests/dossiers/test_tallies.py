@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from motcua.core.services import issue_api_token
-from motcua.dossiers import counts, services
+from motcua.dossiers import services, tallies
 from motcua.dossiers.models import Dossier, DossierCount, Status
 
 from .factories import at_once, counter, local, on_postgresql_only, submit, world
@@ -15,7 +15,7 @@ AT = local(2026, 11, 16, 9)
 
 
 def assert_counts_match():
-    assert counts.kept() == counts.recount()
+    assert tallies.kept() == tallies.recount()
 
 
 def api_total(user, query="") -> int:
@@ -50,7 +50,7 @@ def test_every_kind_of_change_keeps_the_counts_equal_to_the_rows():
     Dossier.objects.filter(pk=online[0].pk).update(status=Status.STOPPED)
     draft.delete()
     assert_counts_match()
-    kept = counts.kept()
+    kept = tallies.kept()
     assert kept[(w.home.pk, Status.REFUSED)] == 1
     assert (w.home.pk, Status.DRAFT) not in kept
 
@@ -81,7 +81,7 @@ def test_rebuild_recounts_after_the_counts_were_damaged(capsys):
     DossierCount.objects.create(agency=w.partner, status=Status.RETURNED, count=3)
     call_command("rebuild_dossier_counts")
     assert_counts_match()
-    assert counts.kept() == {(w.home.pk, Status.SUBMITTED): 2}
+    assert tallies.kept() == {(w.home.pk, Status.SUBMITTED): 2}
     assert "2 dòng" in capsys.readouterr().out
 
 
@@ -111,7 +111,7 @@ def test_concurrent_submissions_and_transitions_keep_the_counts_exact():
     ]
     assert at_once(actions) == []
     assert_counts_match()
-    kept = counts.kept()
+    kept = tallies.kept()
     assert kept[(w.home.pk, Status.SUBMITTED)] == N
     assert kept[(w.home.pk, Status.PROCESSING)] == N // 2
     assert kept[(w.home.pk, Status.AWAITING_SUPPLEMENT)] == N // 2
