@@ -27,7 +27,14 @@ from motcua.dossiers.queries import dossier_for, officer_roles
 from motcua.integrations.notifications import notify_applicant
 
 from . import fees
-from .models import CollectionAccount, GatewayNotification, Payment, Receipt, ReceiptSequence, Refund
+from .models import (
+    CollectionAccount,
+    GatewayNotification,
+    Payment,
+    Receipt,
+    ReceiptSequence,
+    Refund,
+)
 from .money import format_vnd
 from .plugins.base import Collector, Notification, PaymentOrder
 from .plugins.registry import register
