@@ -1,5 +1,5 @@
 """Dossiers (hồ sơ): one application for one procedure version by one applicant, with its
-components, its append-only hash-chained history and the counters that number it.
+components, its append-only hash-chained history and the number series that give it its code.
 
 `Dossier.status` / `current_step` / `assignee` are the current values; every change goes
 through `dossiers.services` and appends an `Event`.
@@ -207,6 +207,10 @@ class Dossier(models.Model):
     result_file = models.ForeignKey(
         StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The head of the history, written with each event (docs/domain.md, "History"): a deleted
+    # last event, or a whole chain gone, no longer looks like a shorter history.
+    event_count = models.PositiveIntegerField(default=0, editable=False)
+    last_event_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -293,6 +297,28 @@ class EventQuerySet(models.QuerySet):
         raise TypeError("Events are append-only.")
 
 
+class ChainAnchor(models.Model):
+    """One day's fingerprint of every dossier's history: the SHA-256 over the heads of all
+    chains as they stood at the day's last event (`last_event_id`). Kept here and printed by
+    `anchor_events`, so that an operator can publish it and prove later that the history up
+    to that day was not rewritten (`verify_events` recomputes every anchor)."""
+
+    day = models.DateField(unique=True)
+    last_event_id = models.BigIntegerField()
+    dossiers = models.PositiveIntegerField()
+    events = models.PositiveBigIntegerField()
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("mốc neo nhật ký")
+        verbose_name_plural = _("mốc neo nhật ký")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.digest}"
+
+
 class Event(models.Model):
     """One entry of a dossier's append-only history, chained to the previous one by hash."""
 
@@ -367,7 +393,7 @@ class Event(models.Model):
         return hashlib.sha256((canonical_json(content) + self.prev_hash).encode()).hexdigest()
 
 
-class DossierCodeCounter(models.Model):
+class DossierCodeSequence(models.Model):
     """The last sequence number an agency gave on one local day (Circular 01/2018 Art. 19)."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
