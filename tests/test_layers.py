@@ -22,6 +22,7 @@ MAX_FUNCTION_LINES = 80
 # "app/module.py:function" of data tables that may be longer than MAX_FUNCTION_LINES.
 LONG_FUNCTIONS_ALLOWED: frozenset[str] = frozenset()
 
+
 def layer(app: str) -> int:
     return LAYERS.get(app, DOMAIN_LAYER)
 

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Agency, ComponentSpec, Procedure, Step
-from motcua.core.models import PersonalDataRead
+from motcua.core.models import AppendOnly, PersonalDataRead
 from motcua.core.onetime import OneTimeCodeFields
 
 
@@ -285,15 +285,7 @@ def canonical_json(value) -> str:
     )
 
 
-class EventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Events are append-only.")
-
-    def delete(self):
-        raise TypeError("Events are append-only.")
-
-
-class Event(models.Model):
+class Event(AppendOnly):
     """One entry of a dossier's append-only history, chained to the previous one by hash."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
@@ -319,8 +311,6 @@ class Event(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
-    objects = EventQuerySet.as_manager()
-
     class Meta:
         ordering = ["dossier", "seq"]
         constraints = [
@@ -331,14 +321,6 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.seq} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("Events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Events are append-only.")
 
     def content(self) -> dict:
         """What the hash covers: every field but the hashes themselves."""
