@@ -4,3 +4,7 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
 application = get_asgi_application()
+
+from motcua.warmup import warm_up  # noqa: E402 (needs the apps loaded)
+
+warm_up()

@@ -218,6 +218,11 @@ TRUSTED_PROXIES = env_int(
 API_TOKEN_TTL_SECONDS = env_int(
     "API_TOKEN_TTL_SECONDS", 8 * 3600, "Lifetime of the API bearer tokens, in seconds."
 )
+API_TOKEN_TTL_SECONDS_SECOND_FACTOR = env_int(
+    "API_TOKEN_TTL_SECONDS_SECOND_FACTOR",
+    3600,
+    "Lifetime of the API bearer tokens of users who must give a second factor, in seconds.",
+)
 IDEMPOTENCY_KEEP_HOURS = env_int(
     "IDEMPOTENCY_KEEP_HOURS",
     48,

@@ -238,6 +238,23 @@ def test_finish_with_a_result_file_then_return_it(as_user, w, received):
     assert received.delivery == "post"
 
 
+def test_an_unpaid_fee_says_why_the_result_waits_and_how_to_collect(as_user, w, received):
+    Dossier.objects.filter(pk=received.pk).update(current_step=w.steps[3])
+    services.perform(
+        received, "finish", w.leader, result_file_id=str(factories.upload(w.leader).pk)
+    )
+    html = page(as_user(w.reception), received)
+    assert "return_result" not in action_forms(html)
+    assert "Chưa thu phí 8.000 đồng: thu phí trước khi trả kết quả." in html
+    assert "Bạn không có thao tác nào" not in html
+    assert 'href="#thu-tai-quay"' in html and 'id="thu-tai-quay"' in html
+    # A specialist, who may not return results, reads no such message.
+    assert "Chưa thu phí" not in page(as_user(w.specialist), received)
+    payments.start_payment(received.code, w.reception, method="cash")
+    html = page(as_user(w.reception), received)
+    assert "Chưa thu phí" not in html and "return_result" in action_forms(html)
+
+
 def test_an_unknown_action_is_404(as_user, w, received):
     response = act(as_user(w.reception), received, "explode", {})
     assert response.status_code == 404

@@ -8,12 +8,13 @@ pytestmark = pytest.mark.django_db
 
 def test_periodic_tasks_are_scheduled_once():
     assert sorted(tasks.schedule_all()) == [
+        "anchor_events_task",
         "mark_deadlines_task",
         "purge_expired_drafts_task",
         "purge_unattached_files_task",
     ]
     assert tasks.schedule_all() == []  # a chain is never doubled
-    assert DBTaskResult.objects.filter(status="READY").count() == 3
+    assert DBTaskResult.objects.filter(status="READY").count() == 4
 
 
 def test_a_run_schedules_the_next_one(w):

@@ -276,3 +276,25 @@ def test_screenshots(pages, transactional_db):
     phone = sign_in(pages, reception, viewport=PHONE)
     phone.goto("/mot-cua/?tab=tat-ca")
     phone.screenshot(path=SHOTS / "backoffice-inbox-phone.png", full_page=True)
+
+
+LONG_NAME = (
+    "Cấp Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn liền với "
+    "đất lần đầu cho hộ gia đình, cá nhân đã được giao đất không đúng thẩm quyền"
+)
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_inbox_codes_stay_on_one_line(pages, world, width):
+    """Next to a long procedure name and a step of another agency, as in the demo."""
+    world.procedure.name = LONG_NAME
+    world.procedure.save(update_fields=["name"])
+    for _ in range(3):
+        factories.counter(world, timezone.now() - timedelta(minutes=5))
+    page = sign_in(pages, world.reception, viewport={"width": width, "height": 900})
+    codes = page.locator("table.bo-table a.bo-code")
+    assert codes.count() == 3
+    for i in range(3):
+        assert codes.nth(i).evaluate("e => e.getClientRects().length") == 1
+    # The other columns give way: the page does not scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

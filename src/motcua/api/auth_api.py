@@ -5,6 +5,7 @@ from django.contrib.auth import logout
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from motcua.backoffice.second_factor import second_factor_required
 from motcua.core.api.auth import api_auth
 from motcua.core.api.errors import ErrorOut
 from motcua.core.ratelimit import check_rate
@@ -24,14 +25,19 @@ class TokenRequest(Schema):
     )
     password: str = Field(..., min_length=1, max_length=256)
     otp: str | None = Field(
-        None, max_length=16, description="One-time code, for accounts with two-factor on."
+        None,
+        max_length=16,
+        description="TOTP code of the authenticator app: required of heads and leaders and of "
+        "accounts with two-factor on (else 401 `otp_required`).",
     )
 
 
 class TokenOut(Schema):
     access_token: str
     token_type: str = "Bearer"
-    expires_in: int = Field(..., description="Seconds until the token expires.")
+    expires_in: int = Field(
+        ..., description="Seconds until the token expires (sooner for two-factor accounts)."
+    )
 
 
 @router.post(
@@ -42,13 +48,19 @@ class TokenOut(Schema):
 def token(request, payload: TokenRequest):
     check_rate(request, "auth-token", *LOGIN_LIMIT_PER_IP)
     check_rate(request, "auth-token-user", *LOGIN_LIMIT_PER_USERNAME, key=payload.username.strip())
-    user = login_for_token(request, payload.username, payload.password, payload.otp)
-    access_token, _ = issue_api_token(user)
-    return {
-        "access_token": access_token,
-        "token_type": "Bearer",
-        "expires_in": settings.API_TOKEN_TTL_SECONDS,
-    }
+    user = login_for_token(
+        request,
+        payload.username,
+        payload.password,
+        payload.otp,
+        second_factor_required=second_factor_required,
+    )
+    # Who must give a second factor (heads, leaders, anyone enrolled) gets a shorter token.
+    ttl = settings.API_TOKEN_TTL_SECONDS
+    if second_factor_required(user):
+        ttl = min(ttl, settings.API_TOKEN_TTL_SECONDS_SECOND_FACTOR)
+    access_token, _ = issue_api_token(user, ttl_seconds=ttl)
+    return {"access_token": access_token, "token_type": "Bearer", "expires_in": ttl}
 
 
 class MeOut(Schema):

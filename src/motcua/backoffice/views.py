@@ -181,12 +181,20 @@ def _officer_dossier(user, code: str):
     return dossier
 
 
+def _unpaid_before_return(dossier, user, allowed, owed: int) -> int:
+    """The fee still to collect when it alone keeps this officer from returning the result
+    (the workflow gives them the action, its payment rule holds it back); else 0."""
+    may_return = services.role_for(dossier, "return_result", user) is not None
+    return owed if may_return and "return_result" not in allowed and owed > 0 else 0
+
+
 def _render_dossier(request, dossier, *, bound=None, status=200):
     user = request.user
     now = timezone.now()
     events = list(events_of(dossier).select_related("actor"))
     action_forms = []
-    for action in services.allowed_actions(dossier, user, now):
+    allowed = services.allowed_actions(dossier, user, now)
+    for action in allowed:
         form_class = ACTION_FORMS.get(action)
         if form_class is None:
             continue
@@ -197,6 +205,7 @@ def _render_dossier(request, dossier, *, bound=None, status=200):
     # The dossier's way forward first, refusing and stopping last.
     action_forms.sort(key=lambda pair: pair[1].danger)
     components = list(dossier.components.select_related("file", "spec"))
+    pay = money.panel(dossier, user)
     context = {
         "dossier": dossier,
         "timeliness": display.timeliness(dossier_timeliness(dossier, now)),
@@ -209,7 +218,8 @@ def _render_dossier(request, dossier, *, bound=None, status=200):
         "visits": [display.visit(v) for v in step_visits(dossier, events, now)],
         "slips": display.slips(dossier, events),
         "action_forms": action_forms,
-        "pay": money.panel(dossier, user),
+        "pay": pay,
+        "unpaid_before_return": _unpaid_before_return(dossier, user, allowed, pay["owed"].total),
     }
     return render(request, "backoffice/dossier.html", context, status=status)
 

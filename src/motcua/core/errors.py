@@ -55,6 +55,14 @@ class NotAuthenticated(DomainError):
     message = "Cần đăng nhập."
 
 
+class OtpRequired(DomainError):
+    """The account must give a second factor (a TOTP code) and did not, or has not enrolled."""
+
+    status = 401
+    code = "otp_required"
+    message = "Tài khoản này bật xác thực hai lớp: cần nhập mã OTP."
+
+
 class IdempotencyKeyReused(DomainError):
     status = 422
     code = "idempotency_key_reused"

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from motcua.core import ids
-from motcua.core.errors import NotAuthenticated
+from motcua.core.errors import NotAuthenticated, OtpRequired
 from motcua.core.models import ApiToken, IdempotencyRecord, User
 
 TOKEN_PREFIX = "mct_"
@@ -23,14 +24,16 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_api_token(user: User) -> tuple[str, ApiToken]:
-    """A new bearer token for `user`; the clear token is returned once and never stored."""
+def issue_api_token(user: User, *, ttl_seconds: int | None = None) -> tuple[str, ApiToken]:
+    """A new bearer token for `user`, valid `ttl_seconds` (API_TOKEN_TTL_SECONDS by default);
+    the clear token is returned once and never stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ttl = settings.API_TOKEN_TTL_SECONDS if ttl_seconds is None else ttl_seconds
     record = ApiToken.objects.create(
         user=user,
         key_hash=_hash(token),
         prefix=token[: len(TOKEN_PREFIX) + 6],
-        expires_at=timezone.now() + timedelta(seconds=settings.API_TOKEN_TTL_SECONDS),
+        expires_at=timezone.now() + timedelta(seconds=ttl),
     )
     return token, record
 
@@ -75,25 +78,43 @@ def username_for_login(login: str) -> str:
     return login
 
 
-def login_for_token(request, username: str, password: str, otp: str | None) -> User:
-    """Check the credentials (and the one-time code of users who have two-factor on).
+def _has_confirmed_device(user) -> bool:
+    from django_otp import user_has_device
+
+    return user_has_device(user, confirmed=True)
+
+
+def login_for_token(
+    request,
+    username: str,
+    password: str,
+    otp: str | None,
+    *,
+    second_factor_required: Callable[[User], bool] = _has_confirmed_device,
+) -> User:
+    """Check the credentials, and the one-time code of users who must give one
+    (`second_factor_required`; by default those who have two-factor on). One who must but
+    has not enrolled an authenticator yet is refused until they do.
 
     Citizens sign in with their 12-digit ID number (`username_for_login`).
     """
     user = authenticate(request, username=username_for_login(username), password=password)
     if user is None:
         raise NotAuthenticated("Tên đăng nhập hoặc mật khẩu không đúng.")
-    from django_otp import match_token, user_has_device
+    from django_otp import match_token
 
-    if user_has_device(user, confirmed=True):
-        if not otp:
-            raise NotAuthenticated(
-                "Tài khoản này bật xác thực hai lớp: cần nhập mã OTP.", fields={"otp": ["required"]}
-            )
-        if match_token(user, otp.strip()) is None:
-            raise NotAuthenticated(
-                "Mã OTP không đúng hoặc đã hết hạn.", fields={"otp": ["invalid"]}
-            )
+    if not second_factor_required(user):
+        return user
+    if not _has_confirmed_device(user):
+        raise OtpRequired(
+            "Tài khoản này phải dùng xác thực hai lớp: hãy đăng ký ứng dụng xác thực khi đăng "
+            "nhập trang Một cửa, rồi gửi kèm mã OTP.",
+            fields={"otp": ["not_enrolled"]},
+        )
+    if not otp:
+        raise OtpRequired(fields={"otp": ["required"]})
+    if match_token(user, otp.strip()) is None:
+        raise NotAuthenticated("Mã OTP không đúng hoặc đã hết hạn.", fields={"otp": ["invalid"]})
     return user
 
 

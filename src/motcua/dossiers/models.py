@@ -1,5 +1,5 @@
 """Dossiers (hồ sơ): one application for one procedure version by one applicant, with its
-components, its append-only hash-chained history and the counters that number it.
+components, its append-only hash-chained history and the number series that give it its code.
 
 `Dossier.status` / `current_step` / `assignee` are the current values; every change goes
 through `dossiers.services` and appends an `Event`.
@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Agency, ComponentSpec, Procedure, Step
-from motcua.core.models import AppendOnly, PersonalDataRead
+from motcua.core.models import PersonalDataRead
 from motcua.core.onetime import OneTimeCodeFields
 
 
@@ -207,6 +207,10 @@ class Dossier(models.Model):
     result_file = models.ForeignKey(
         StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The head of the history, written with each event (docs/domain.md, "History"): a deleted
+    # last event, or a whole chain gone, no longer looks like a shorter history.
+    event_count = models.PositiveIntegerField(default=0, editable=False)
+    last_event_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -285,7 +289,37 @@ def canonical_json(value) -> str:
     )
 
 
-class Event(AppendOnly):
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Events are append-only.")
+
+    def delete(self):
+        raise TypeError("Events are append-only.")
+
+
+class ChainAnchor(models.Model):
+    """One day's fingerprint of every dossier's history: the SHA-256 over the heads of all
+    chains as they stood at the day's last event (`last_event_id`). Kept here and printed by
+    `anchor_events`, so that an operator can publish it and prove later that the history up
+    to that day was not rewritten (`verify_events` recomputes every anchor)."""
+
+    day = models.DateField(unique=True)
+    last_event_id = models.BigIntegerField()
+    dossiers = models.PositiveIntegerField()
+    events = models.PositiveBigIntegerField()
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("mốc neo nhật ký")
+        verbose_name_plural = _("mốc neo nhật ký")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.digest}"
+
+
+class Event(models.Model):
     """One entry of a dossier's append-only history, chained to the previous one by hash."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
@@ -311,6 +345,8 @@ class Event(AppendOnly):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
+    objects = EventQuerySet.as_manager()
+
     class Meta:
         ordering = ["dossier", "seq"]
         constraints = [
@@ -321,6 +357,14 @@ class Event(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Events are append-only.")
 
     def content(self) -> dict:
         """What the hash covers: every field but the hashes themselves."""
@@ -349,7 +393,7 @@ class Event(AppendOnly):
         return hashlib.sha256((canonical_json(content) + self.prev_hash).encode()).hexdigest()
 
 
-class DossierCodeCounter(models.Model):
+class DossierCodeSequence(models.Model):
     """The last sequence number an agency gave on one local day (Circular 01/2018 Art. 19)."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")

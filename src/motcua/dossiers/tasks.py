@@ -1,5 +1,5 @@
 """Background work of the dossiers: deadline flags, the sweep of unattached uploads and of
-expired drafts.
+expired drafts, the daily anchor of the history.
 
 django-tasks has no scheduler: each periodic task enqueues its next run when it finishes
 (unless one is already waiting), and `python -m motcua schedule_dossier_tasks` starts the
@@ -17,6 +17,7 @@ from .files import purge_unattached
 DEADLINES_EVERY = timedelta(minutes=15)
 PURGE_EVERY = timedelta(hours=1)
 DRAFTS_EVERY = timedelta(hours=6)
+ANCHOR_EVERY = timedelta(days=1)
 
 
 def _schedule(periodic_task, every: timedelta) -> bool:
@@ -53,12 +54,20 @@ def purge_expired_drafts_task() -> int:
     return removed
 
 
+@task()
+def anchor_events_task() -> str:
+    anchor = services.anchor_day()
+    _schedule(anchor_events_task, ANCHOR_EVERY)
+    return anchor.digest
+
+
 def schedule_all() -> list[str]:
     started = []
     for periodic_task, every in (
         (mark_deadlines_task, DEADLINES_EVERY),
         (purge_unattached_files_task, PURGE_EVERY),
         (purge_expired_drafts_task, DRAFTS_EVERY),
+        (anchor_events_task, ANCHOR_EVERY),
     ):
         if _schedule(periodic_task, every):
             started.append(periodic_task.name)

@@ -20,7 +20,7 @@ class PaymentsDossierFees:
     def owed_before_processing(self, dossier: Dossier) -> int:
         if not services.blocks_processing(dossier):
             return 0
-        return max(services.amount_owed(dossier).total, 0)
+        return services.amount_owed(dossier).total
 
     def requested(self, dossier: Dossier) -> int | None:
         return services.requested_amount(dossier)

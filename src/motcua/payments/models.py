@@ -148,7 +148,7 @@ class GatewayNotification(models.Model):
         return f"{self.transaction_id} {self.outcome}"
 
 
-class ReceiptCounter(models.Model):
+class ReceiptSequence(models.Model):
     """The last receipt number an agency gave in a year (the yearly series)."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")

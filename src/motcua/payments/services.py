@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from motcua.catalog.models import OfficerRole
-from motcua.core import counters
+from motcua.core import sequences
 from motcua.core.errors import ActionNotAllowed, DomainError, Forbidden, NotFound, ValidationFailed
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier, Event
@@ -27,7 +27,14 @@ from motcua.dossiers.queries import dossier_for, officer_roles
 from motcua.integrations.notifications import notify_applicant
 
 from . import fees
-from .models import CollectionAccount, GatewayNotification, Payment, Receipt, ReceiptCounter, Refund
+from .models import (
+    CollectionAccount,
+    GatewayNotification,
+    Payment,
+    Receipt,
+    ReceiptSequence,
+    Refund,
+)
 from .money import format_vnd
 from .plugins.base import Collector, Notification, PaymentOrder
 from .plugins.registry import register
@@ -286,7 +293,7 @@ def _issue_receipt(payment: Payment, dossier: Dossier, now: datetime) -> Receipt
     """The next number of the agency's yearly series, from its counter row locked until
     commit: a rolled-back payment rolls its number back, so the series has no gaps."""
     year = timezone.localdate(now).year
-    number = counters.next_number(ReceiptCounter, agency=dossier.agency_id, year=year)
+    number = sequences.next_number(ReceiptSequence, agency=dossier.agency_id, year=year)
     applicant = dossier.applicant if isinstance(dossier.applicant, dict) else {}
     receipt = Receipt.objects.create(
         payment=payment,

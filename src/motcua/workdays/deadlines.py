@@ -1,4 +1,4 @@
-"""Due-time arithmetic (docs/domain.md, "Deadlines, in working days"). The only place in the
+"""Due-time arithmetic (docs/domain.md, "Working time and deadlines"). The only place in the
 project that adds working time to an instant or measures working time between two.
 
 The arithmetic runs in Asia/Ho_Chi_Minh local time (no daylight saving there, so local wall

@@ -22,7 +22,7 @@ from .checks import (
     validate_form,
 )
 from .deadlines import mark_deadlines
-from .history import GENESIS, append_event, verify_chain
+from .history import GENESIS, anchor_day, append_event, verify_anchors, verify_chain
 from .submission import (
     MAX_REGISTRY_FIELDS,
     REGISTRY_CHECK_PURPOSE,
@@ -75,6 +75,7 @@ __all__ = [
     "Rule",
     "_Errors",
     "allowed_actions",
+    "anchor_day",
     "append_event",
     "candidate_steps",
     "clean_applicant",
@@ -92,5 +93,6 @@ __all__ = [
     "role_for",
     "submit_online",
     "validate_form",
+    "verify_anchors",
     "verify_chain",
 ]

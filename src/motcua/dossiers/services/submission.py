@@ -9,13 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.catalog.models import Agency, Procedure, Step
-from motcua.core import counters
+from motcua.core import sequences
 from motcua.core.errors import Forbidden, ValidationFailed
 from motcua.workdays.deadlines import compute_due_at
 
 from .. import assisted
 from ..identity import identity_check
-from ..models import Channel, Dossier, DossierCodeCounter, DossierComponent, StoredFile
+from ..models import Channel, Dossier, DossierCodeSequence, DossierComponent, StoredFile
 from ..prefill import kept_from_registry
 from ..procedures import first_step, published_for
 from ..queries import officer_roles
@@ -74,10 +74,10 @@ def due_at_for(procedure: Procedure, agency: Agency, received: datetime) -> date
 
 def assign_code(dossier: Dossier, received: datetime) -> None:
     """`<agency>-YYMMDD-XXXX`, the next number of the agency on the local day of receipt
-    (core.counters: taken last in the submission transaction, gap-free)."""
+    (core.sequences: taken last in the submission transaction, gap-free)."""
     day = local_date(received)
-    dossier.code = counters.write_next_number(
-        DossierCodeCounter,
+    dossier.code = sequences.write_next_number(
+        DossierCodeSequence,
         {"agency": dossier.agency_id, "day": day},
         into=Dossier,
         pk=dossier.pk,
