@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from motcua.core.services import issue_api_token
-from motcua.feedback import api as feedback_api
+from motcua.feedback import limits
 from motcua.feedback.models import Feedback
 from tests.dossiers.factories import PDF_BYTES
 
@@ -181,7 +181,7 @@ def test_the_same_idempotency_key_creates_one_feedback(client, w):
 
 
 def test_rate_limits_answer_429_with_retry_after(client, w, monkeypatch):
-    monkeypatch.setattr(feedback_api, "SUBMIT_LIMIT", (2, 3600))
+    monkeypatch.setattr(limits, "SUBMIT_LIMIT", (2, 3600))
     for _ in range(2):
         assert post(client, "/api/v1/feedback", body(w), w.citizen).status_code == 201
     limited = post(client, "/api/v1/feedback", body(w), w.citizen)

@@ -13,10 +13,9 @@ from motcua.core.api.errors import ErrorOut
 from motcua.core.api.pagination import Page, PageParams, paginate
 from motcua.core.errors import NotFound
 from motcua.core.idempotency import idempotent
-from motcua.core.ratelimit import check_rate
 from motcua.dossiers.queries import dossier_for
 
-from . import queries, services
+from . import limits, queries, services
 from .models import Category, Feedback, FeedbackStatus, Rating, RefusalReason
 from .services import submission, workflow
 
@@ -101,10 +100,6 @@ class _Anonymous:
 
 optional_auth = [*api_auth, _Anonymous()]
 KEY_HEADER = "X-Feedback-Key"
-# Against abuse: per client address (and per contact for codes), per window of seconds.
-SUBMIT_LIMIT = (10, 3600)
-CODE_LIMIT_PER_IP = (5, 600)
-CODE_LIMIT_PER_CONTACT = (3, 600)
 
 CategoryName = Literal[tuple(Category.values)]
 StatusName = Literal[tuple(FeedbackStatus.values)]
@@ -371,9 +366,8 @@ def public_out(fb: Feedback) -> dict:
     summary="Anonymous feedback: send a one-time code to the contact (phone or e-mail)",
 )
 def create_contact_code(request, payload: ContactCodeIn):
-    check_rate(request, "feedback-code-ip", *CODE_LIMIT_PER_IP)
     _, recipient = submission.clean_contact(payload.contact)
-    check_rate(request, "feedback-code-contact", *CODE_LIMIT_PER_CONTACT, key=recipient)
+    limits.check_code(request, recipient)
     row = services.send_contact_code(payload.contact)
     return Status(
         201,
@@ -403,7 +397,7 @@ def create_contact_code(request, payload: ContactCodeIn):
 )
 def create_feedback(request, payload: FeedbackIn):
     def create():
-        check_rate(request, "feedback-submit", *SUBMIT_LIMIT)
+        limits.check_submission(request)
         data = payload.dict()
         fb, key = services.submit_feedback(request.auth, **data)
         return 201, {
