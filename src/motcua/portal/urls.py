@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .assisted import urls as assisted_urls
+from .feedback import urls as feedback_urls
 from .submission import views as submission
 from .tracking import urls as tracking_urls
 
@@ -23,4 +24,5 @@ urlpatterns = [
     path("co-quan/<str:code>/", views.agency_detail, name="agency_detail"),
     *tracking_urls.urlpatterns,
     *assisted_urls.urlpatterns,
+    *feedback_urls.urlpatterns,
 ]
