@@ -4,6 +4,7 @@ from . import views
 from .assisted import urls as assisted_urls
 from .submission import views as submission
 from .tracking import urls as tracking_urls
+from .vault import urls as vault_urls
 
 app_name = "portal"
 
@@ -23,4 +24,5 @@ urlpatterns = [
     path("co-quan/<str:code>/", views.agency_detail, name="agency_detail"),
     *tracking_urls.urlpatterns,
     *assisted_urls.urlpatterns,
+    *vault_urls.urlpatterns,
 ]
