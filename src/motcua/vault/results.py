@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from motcua.core import signing
 from motcua.core.errors import NotFound, ValidationFailed
-from motcua.dossiers.files import PDF, store_file
+from motcua.dossiers.files import (
+    PDF,
+    UnsupportedFileType,
+    max_upload_bytes,
+    sniff,
+    store_file,
+    too_large,
+)
 from motcua.dossiers.models import Dossier, Event, StoredFile
 
 from .models import Kind, SignedResult, Source, VaultDocument
@@ -187,3 +194,15 @@ def verify_upload(data: bytes) -> Verification:
         reason = "Chữ ký số hợp lệ, nhưng tệp không phải kết quả do hệ thống này cấp."
         return Verification(True, reason, signer=verdict.signer, issued_at=verdict.signed_at)
     return Verification(verdict.valid, verdict.reason, signer=verdict.signer, **facts)
+
+
+def read_pdf_upload(file) -> bytes:
+    """The bytes of a PDF uploaded to be checked: 413 past the upload limit, 415 for what
+    is not a PDF by its content."""
+    size = getattr(file, "size", None)
+    if size is not None and size > max_upload_bytes():
+        raise too_large()
+    if sniff(file) != PDF:
+        raise UnsupportedFileType("Chỉ kiểm tra được tệp PDF.")
+    file.seek(0)
+    return file.read()

@@ -7,12 +7,14 @@ from datetime import date, datetime, timedelta
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from motcua.core.errors import Gone, NotFound, ValidationFailed
-from motcua.dossiers.models import DossierComponent, StoredFile
+from motcua.dossiers.models import Dossier, DossierComponent, Status, StoredFile
+from motcua.dossiers.queries import officer_roles
 
-from .models import Kind, Share, ShareAccess, Source, VaultDocument
+from .models import DocumentRead, Kind, Share, ShareAccess, Source, VaultDocument
 
 SHARE_MIN_HOURS, SHARE_MAX_HOURS = 1, 30 * 24
 NOT_FOUND = "Không tìm thấy giấy tờ trong kho dữ liệu."
@@ -32,6 +34,44 @@ def owned(user, document_id) -> VaultDocument:
     if document is None:
         raise NotFound(NOT_FOUND)
     return document
+
+
+def readable(user, document_id, *, purpose: str = "Xem giấy tờ của hồ sơ") -> VaultDocument:
+    """The document for its owner, or for an officer of an agency holding a dossier that
+    uses it (a component taken from it, or the result it is); that officer's read is
+    logged for the owner. Anybody else: NotFound."""
+    try:
+        return owned(user, document_id)
+    except NotFound:
+        pass
+    roles = officer_roles(user)
+    if not roles or not str(document_id).isdigit():
+        raise NotFound(NOT_FOUND)
+    document = VaultDocument.objects.select_related("file").filter(pk=document_id).first()
+    if document is None:
+        raise NotFound(NOT_FOUND)
+    dossier = _dossier_using(document, roles)
+    if dossier is None:
+        raise NotFound(NOT_FOUND)
+    agency_id = dossier.agency_id if dossier.agency_id in roles else dossier.current_agency_id
+    DocumentRead.objects.create(
+        document=document,
+        user=user,
+        agency_id=agency_id,
+        role=",".join(sorted(roles[agency_id])),
+        dossier=dossier,
+        at=timezone.now(),
+        purpose=purpose,
+    )
+    return document
+
+
+def _dossier_using(document: VaultDocument, roles: dict) -> Dossier | None:
+    agencies = Q(agency_id__in=roles) | Q(current_agency_id__in=roles)
+    uses = Q(components__file_id=document.file_id) | Q(result_file_id=document.file_id)
+    return (
+        Dossier.objects.filter(agencies & uses).exclude(status=Status.DRAFT).order_by("-id").first()
+    )
 
 
 def _check_dates(issued_on: date | None, expires_on: date | None) -> None:

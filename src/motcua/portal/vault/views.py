@@ -51,7 +51,12 @@ def verify_upload(request):
         except RateLimited as limited:
             form.add_error(None, limited.message)
         if form.is_valid():
-            verification = results.verify_upload(form.cleaned_data["file"].read())
+            try:
+                verification = results.verify_upload(
+                    results.read_pdf_upload(form.cleaned_data["file"])
+                )
+            except DomainError as error:
+                form.add_error("file", error.message)
     return render(request, "portal/vault/verify.html", {"verification": verification, "form": form})
 
 
