@@ -19,6 +19,9 @@ money and fills it in its `AppConfig.ready()` with an object of the `DossierFees
 signed results and their verification tokens and fills it with a function
 `seal(dossier, stored_file, actor, now) -> StoredFile` giving the file to attach (the
 signed copy, or the same file when the agency has no signing certificate or it is no PDF).
+
+`vault_documents` is the port through which a new dossier takes a component from the
+applicant's vault: the vault fills it with an object of the `VaultDocuments` shape.
 """
 
 from dataclasses import dataclass
@@ -73,3 +76,19 @@ dossier_fees: Port = Port("dossier fees")
 
 # result_sealing(dossier, stored_file, actor, now) -> StoredFile
 result_sealing: Port = Port("result sealing")
+
+
+class VaultDocuments(Protocol):
+    def offered(self, user, spec) -> list:
+        """The user's vault documents that could serve as the component `spec` (matching
+        kind or title, shown, not expired)."""
+        ...
+
+    def take(self, user, document_id):
+        """The StoredFile of the user's vault document `document_id`, shown and not
+        expired; NotFound for anybody else's or none (never a hint that it exists)."""
+        ...
+
+
+# vault_documents() -> VaultDocuments
+vault_documents: Port = Port("vault documents")
