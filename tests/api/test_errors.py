@@ -128,3 +128,9 @@ def test_a_huge_page_of_ones_own_dossiers_is_refused(client):
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert "page" in error_of(response, 422, "validation_error")["fields"]
+
+
+def test_an_unknown_agency_for_a_due_time_is_a_documented_404(client):
+    error_of(client.get("/api/v1/workdays/due", {"agency": "000.00.99.H99"}), 404, "not_found")
+    operation = api.get_openapi_schema(path_prefix="/api/v1/")["paths"]["/api/v1/workdays/due"]
+    assert "404" in operation["get"]["responses"]

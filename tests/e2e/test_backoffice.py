@@ -298,3 +298,31 @@ def test_inbox_codes_stay_on_one_line(pages, world, width):
         assert codes.nth(i).evaluate("e => e.getClientRects().length") == 1
     # The other columns give way: the page does not scroll sideways.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_an_unpaid_fee_holding_back_the_result_is_said_with_the_way_to_collect(pages, world):
+    from motcua.dossiers import services
+    from motcua.dossiers.models import Dossier
+
+    d = factories.counter(world, timezone.now() - timedelta(minutes=30))
+    Dossier.objects.filter(pk=d.pk).update(current_step=world.procedure.steps.last())
+    result = factories.upload(world.leader, name="ket-qua.pdf")
+    services.perform(d.code, "finish", world.leader, result_file_id=str(result.pk))
+    page = sign_in(pages, world.reception)
+    page.goto(f"/mot-cua/ho-so/{d.code}/")
+    notice = page.locator("[data-unpaid]")
+    assert "Chưa thu phí 8.000 đồng: thu phí trước khi trả kết quả." in notice.inner_text()
+    assert "Bạn không có thao tác nào" not in page.content()
+    assert_accessible(page)
+    notice.get_by_role("link", name="Thu phí tại quầy").click()
+    page.wait_for_url(re.compile(r"#thu-tai-quay$"))
+    page.get_by_label("Tiền mặt").check()
+    page.get_by_role("button", name=re.compile("^Thu .* và lập biên lai$")).click()
+    page.wait_for_url(re.compile(r"#phi-le-phi$"))
+    assert page.locator("[data-unpaid]").count() == 0
+    give = action(page, "Trả kết quả")
+    give.get_by_label("Trực tiếp tại quầy").check()
+    give.get_by_role("button", name="Xác nhận đã trả kết quả").click()
+    page.wait_for_url(f"**/mot-cua/ho-so/{d.code}/")
+    assert "Đã trả kết quả" in page.locator(".bo-badges").inner_text()
+    assert pages.errors == []

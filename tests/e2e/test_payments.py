@@ -45,6 +45,8 @@ def test_citizen_pays_with_the_demo_gateway(pages, live_server):
     page = _signed_in(pages, live_server, w.citizen)
     page.goto(f"/thanh-toan/{dossier.code}/")
     expect(page.get_by_role("heading", name="Nộp phí, lệ phí")).to_be_visible()
+    # The fee line counts by the e-form's question as the applicant read it.
+    expect(page.get_by_text("3 × 8.000 đ theo “Số bản sao”")).to_be_visible()
     page.get_by_label("Cổng thanh toán thử nghiệm").check()
     page.get_by_role("button", name="Thanh toán 24.000 đồng bằng mã VietQR").click()
 

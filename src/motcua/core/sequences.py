@@ -29,23 +29,28 @@ def next_number(model, **key) -> int:
     return number
 
 
-def write_next_number(model, key: dict, *, into, pk, field: str, prefix: str, width: int) -> str:
+def write_next_number(
+    model, key: dict, *, into, pk, field: str, prefix: str, width: int, also: dict | None = None
+) -> str:
     """`prefix` and the next number of the series (at least `width` digits), written to
-    `field` of the row `pk` of the model `into`, and returned. On PostgreSQL in the statement
-    that takes the number: one round trip less while the series' row is locked."""
+    `field` of the row `pk` of the model `into`, and returned; `also` (field → value) is
+    written in the same statement. On PostgreSQL in the statement that takes the number: one
+    round trip less while the series' row is locked."""
+    also = also or {}
     if connection.vendor != "postgresql":
         value = f"{prefix}{next_number(model, **key):0{width}d}"
-        into.objects.filter(pk=pk).update(**{field: value})
+        into.objects.filter(pk=pk).update(**{field: value}, **also)
         return value
     quote = connection.ops.quote_name
     table, column = quote(into._meta.db_table), quote(into._meta.get_field(field).column)
+    extra = "".join(f", {quote(into._meta.get_field(name).column)} = %s" for name in also)
     taking, params = _taking(model, key)
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH n AS ({taking}) UPDATE {table} "
-            f"SET {column} = %s || lpad(n.last::text, greatest(%s, length(n.last::text)), '0') "
-            f"FROM n WHERE {table}.{quote(into._meta.pk.column)} = %s RETURNING {column}",
-            [*params, prefix, width, pk],
+            f"SET {column} = %s || lpad(n.last::text, greatest(%s, length(n.last::text)), '0')"
+            f"{extra} FROM n WHERE {table}.{quote(into._meta.pk.column)} = %s RETURNING {column}",
+            [*params, prefix, width, *also.values(), pk],
         )
         (value,) = cursor.fetchone()
     return value

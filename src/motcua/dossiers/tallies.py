@@ -88,6 +88,14 @@ def install_triggers(schema_editor) -> None:
         schema_editor.execute(statement)
 
 
+def reinstall_triggers(schema_editor) -> None:
+    """For a migration that changes the dossier table: SQLite rebuilds the table for most
+    changes (AddField, AlterField …) and drops its triggers with it, so such a migration ends
+    with this (harmless on PostgreSQL, where it recounts)."""
+    remove_triggers(schema_editor)
+    install_triggers(schema_editor)
+
+
 def remove_triggers(schema_editor) -> None:
     for name in TRIGGERS:
         if schema_editor.connection.vendor == "postgresql":

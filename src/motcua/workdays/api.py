@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from motcua.core.api.errors import ErrorOut
 from motcua.core.ports import Port
 from motcua.workdays.deadlines import LOCAL_TZ, compute_due_at
 
@@ -47,7 +48,7 @@ class DueOut(Schema):
 
 @router.get(
     "/due",
-    response=DueOut,
+    response={200: DueOut, 404: ErrorOut, 422: ErrorOut},
     summary="Due time of a dossier received at `start`",
     description="The arithmetic the dossiers use: a start outside office hours moves to the "
     "next office period; one working day is the agency's office-day length; the due time may "

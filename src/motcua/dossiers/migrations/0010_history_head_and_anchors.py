@@ -3,6 +3,8 @@
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
+from motcua.dossiers import tallies
+
 
 def write_heads(apps, schema_editor):
     """Every existing dossier's head: its number of events and the hash of the last one."""
@@ -54,4 +56,9 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, default="", editable=False, max_length=64),
         ),
         migrations.RunPython(write_heads, migrations.RunPython.noop),
+        # SQLite rebuilt the dossier table for the new columns, without its triggers.
+        migrations.RunPython(
+            lambda apps, schema_editor: tallies.reinstall_triggers(schema_editor),
+            migrations.RunPython.noop,
+        ),
     ]

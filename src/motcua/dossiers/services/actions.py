@@ -110,6 +110,7 @@ def perform(
             note=note,
             payload=payload,
             documents=documents,
+            write_head=action != "submit",  # the code's statement writes it
         )
         if action == "submit":
             assign_code(d, now)

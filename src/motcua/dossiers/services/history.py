@@ -34,9 +34,12 @@ def append_event(
     payload: dict | None = None,
     documents: list[str] | None = None,
     first: bool = False,
+    write_head: bool = True,
 ) -> Event:
     """Append to the dossier's chain. The caller holds the dossier's row lock (or has just
-    created it), so the previous event cannot change under us."""
+    created it), so the previous event cannot change under us. The new head is set on
+    `dossier`, and written to its row unless `write_head` is False: then the caller writes
+    it in its own next statement on the row, in this transaction."""
     # The head on the row, not the last event found: an event deleted from the tail leaves a
     # gap that the next event does not paper over. `first`: created in this transaction.
     if first or not dossier.event_count:
@@ -63,7 +66,8 @@ def append_event(
     event.hash = event.compute_hash()
     event.save()
     dossier.event_count, dossier.last_event_hash = seq, event.hash
-    Dossier.objects.filter(pk=dossier.pk).update(event_count=seq, last_event_hash=event.hash)
+    if write_head:
+        Dossier.objects.filter(pk=dossier.pk).update(event_count=seq, last_event_hash=event.hash)
     event_appended.send(sender=Event, event=event)
     return event
 

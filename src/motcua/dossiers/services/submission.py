@@ -75,7 +75,8 @@ def due_at_for(procedure: Procedure, agency: Agency, received: datetime) -> date
 
 def assign_code(dossier: Dossier, received: datetime) -> None:
     """`<agency>-YYMMDD-XXXX`, the next number of the agency on the local day of receipt
-    (core.sequences: taken last in the submission transaction, gap-free)."""
+    (core.sequences: taken last in the submission transaction, gap-free). The head of the
+    history goes in the same statement (append_event left it to us)."""
     day = local_date(received)
     dossier.code = sequences.write_next_number(
         DossierCodeSequence,
@@ -85,6 +86,7 @@ def assign_code(dossier: Dossier, received: datetime) -> None:
         field="code",
         prefix=f"{dossier.agency.code}-{day:%y%m%d}-",
         width=4,
+        also={"event_count": dossier.event_count, "last_event_hash": dossier.last_event_hash},
     )
 
 
@@ -312,6 +314,7 @@ def _record_creation(dossier: Dossier, actor, role: str, action: str, now, docum
         payload={"channel": dossier.channel, "due_at": dossier.due_at},
         documents=list(documents),
         first=True,
+        write_head=False,
     )
     assign_code(dossier, now)
 

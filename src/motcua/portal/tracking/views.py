@@ -28,7 +28,7 @@ from motcua.dossiers.display import timeliness
 from motcua.dossiers.models import Channel, Status
 from motcua.dossiers.queries import events_of, is_applicant
 from motcua.dossiers.services import perform
-from motcua.dossiers.slips import slip_url
+from motcua.dossiers.slips import issuing_event, slip_url
 from motcua.dossiers.timeliness import dossier_timeliness
 from motcua.feedback import services as feedback
 from motcua.integrations import inbox
@@ -104,7 +104,7 @@ def my_dossiers(request):
 def dossier_submitted(request, code):
     dossier = _own_dossier(request.user, code)
     events = list(events_of(dossier))
-    issued = any("mau-01" in (e.documents or []) for e in events)
+    issued = issuing_event(events, "mau-01") is not None
     return render(
         request,
         "portal/tracking/submitted.html",
