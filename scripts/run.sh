@@ -21,6 +21,8 @@ fi
 
 mkdir -p "${MOTCUA_VAR_DIR:-var}"
 "$PY" -m motcua migrate --noinput
+# A local CA and each demo agency's signing certificate, so that results are signed (PAdES).
+"$PY" -m motcua make_demo_certificates --demo
 # Idempotent: creates the demo data on an empty database, then only prints the credentials.
 "$PY" -m motcua seed_demo
 "$PY" -m motcua collectstatic --noinput --verbosity 0

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.integrations",
     "motcua.feedback",
+    "motcua.vault",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -321,6 +322,29 @@ CLAMD_HOST = env(
     "CLAMD_HOST", "", "Host of a ClamAV daemon reached over TCP (instead of CLAMD_SOCKET)."
 )
 CLAMD_PORT = env_int("CLAMD_PORT", 3310, "TCP port of the ClamAV daemon at CLAMD_HOST.")
+
+# Signed results (core/signing.py, docs/signing.md): each agency's PKCS#12 file, or a real
+# signing service through RESULT_SIGNER.
+SIGNING_KEYS_DIR = env(
+    "SIGNING_KEYS_DIR",
+    str(VAR_DIR / "signing"),
+    "Folder of the agencies' signing certificates: `<agency code>.p12` (PKCS#12: key, certificate, chain) each; an agency without one issues unsigned results.",
+)
+SIGNING_PASSPHRASE = env(
+    "SIGNING_PASSPHRASE",
+    "",
+    "Passphrase of the PKCS#12 files in SIGNING_KEYS_DIR (empty: not encrypted).",
+)
+SIGNING_TRUST_ROOTS = env(
+    "SIGNING_TRUST_ROOTS",
+    "",
+    "PEM file of the root certificates a signed result must chain to for /verify to call it valid (empty: `ca.pem` in SIGNING_KEYS_DIR).",
+)
+RESULT_SIGNER = env(
+    "RESULT_SIGNER",
+    "motcua.core.signing.local_signer",
+    "Dotted path of the function that gives an agency's signer from its code (a PKCS#11 token or a remote signing service: docs/signing.md).",
+)
 
 # Notifications to applicants (motcua.integrations): e-mail through Django's mail backend,
 # SMS through the sender plugin SMS_SENDER names.

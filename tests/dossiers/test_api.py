@@ -415,14 +415,11 @@ def test_upload_is_attached_once(w):
     assert "components.0.file_id" in again.json()["error"]["fields"]
 
 
-def test_a_vault_document_is_refused_with_its_own_code_until_the_vault_exists(w):
+def test_a_vault_document_that_is_not_the_callers_is_404(w):
     client = client_for(w.citizen)
     body = dossier_body(w, client)
     body["components"][0] = {"spec_id": w.specs[0].pk, "vault_document_id": 7}
     response = create(client, body)
-    assert response.status_code == 422
-    error = response.json()["error"]
-    assert error["code"] == "vault_unavailable"
-    assert "kho dữ liệu" in error["message"]
-    assert "components.0.vault_document_id" in error["fields"]
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
     assert not Dossier.objects.exists()

@@ -21,6 +21,7 @@ def _add_routers() -> None:
     from motcua.feedback.api import router as feedback_router
     from motcua.integrations.api import router as notifications_router
     from motcua.payments.api import router as payments_router
+    from motcua.vault.api import router as vault_router
     from motcua.workdays.api import router as workdays_router
 
     api.add_router("/auth", auth_router)
@@ -29,6 +30,7 @@ def _add_routers() -> None:
     api.add_router("", payments_router)
     api.add_router("", slips_router)
     api.add_router("", feedback_router)
+    api.add_router("", vault_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/workdays", workdays_router)
 

@@ -148,6 +148,7 @@ PARTS = {
             "required",
             "template_name",
             "digitization_required",
+            "document_kind",
             "note",
         ),
     ),

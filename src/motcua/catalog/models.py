@@ -305,6 +305,18 @@ class ComponentSpec(models.Model):
     required = models.BooleanField(_("bắt buộc"), default=True)
     template_name = models.CharField(_("mẫu đơn, tờ khai"), max_length=200, blank=True)
     digitization_required = models.BooleanField(_("bắt buộc số hóa"), default=False)
+    document_kind = models.CharField(
+        _("loại giấy tờ (để lấy từ kho dữ liệu)"),
+        max_length=12,
+        blank=True,
+        choices=[
+            ("identity", _("Giấy tờ tùy thân")),
+            ("certificate", _("Văn bằng, chứng chỉ, giấy chứng nhận")),
+            ("result", _("Kết quả giải quyết thủ tục")),
+            ("other", _("Giấy tờ khác")),
+        ],
+        help_text=_("Giấy tờ trong kho dữ liệu của công dân cùng loại này được gợi ý dùng lại."),
+    )
     note = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:

@@ -226,6 +226,8 @@ def _component_as_dict(component) -> dict:
         "template_name": component.template_name,
         "digitization_required": component.digitization_required,
         "note": component.note,
+        # Only when set: a catalog written before the field exports as it was imported.
+        **({"document_kind": component.document_kind} if component.document_kind else {}),
     }
 
 

@@ -77,3 +77,11 @@ class RateLimited(DomainError):
     def __init__(self, message: str | None = None, *, retry_after: int = 60):
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class Gone(DomainError):
+    """What was there is no more: a revoked or expired share link."""
+
+    status = 410
+    code = "gone"
+    message = "Liên kết đã hết hạn hoặc đã bị thu hồi."

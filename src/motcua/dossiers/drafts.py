@@ -18,7 +18,7 @@ from django.utils import timezone
 from motcua.catalog.models import Procedure
 from motcua.core.errors import ActionNotAllowed, NotFound, ValidationFailed
 
-from . import assisted, services
+from . import assisted, hooks, services
 from .files import store_file
 from .models import Dossier, DossierComponent, Draft, Status, StoredFile
 from .prefill import prefill, value_at
@@ -296,7 +296,7 @@ def remove(dossier: Dossier, user, component_id, *, now=None) -> None:
             raise NotFound("Không tìm thấy tệp trong hồ sơ nháp.")
         stored = component.file
         component.delete()
-        if stored is not None:
+        if stored is not None and not component.reused:  # a vault file stays the vault's
             _delete_file(stored)
         locked.updated_at = now
         locked.save(update_fields=["updated_at"])
@@ -338,7 +338,9 @@ def discard(dossier: Dossier, user) -> None:
 
 
 def _delete_draft(dossier: Dossier) -> None:
-    files = [c.file for c in dossier.components.select_related("file") if c.file_id]
+    files = [
+        c.file for c in dossier.components.select_related("file") if c.file_id and not c.reused
+    ]
     dossier.delete()  # components and the draft state go with it
     for stored in files:
         _delete_file(stored)
@@ -364,6 +366,24 @@ def purge_expired(now: datetime | None = None) -> int:
 
 
 def vault_documents(user, spec) -> list:
-    """Documents of the user's vault that could serve as `spec`. The vault does not exist
-    yet: nothing to offer, and the attachments page shows only uploads."""
-    return []
+    """Documents of the user's vault that could serve as `spec` (asked of the vault)."""
+    return hooks.vault_documents().offered(user, spec)
+
+
+def attach_from_vault(dossier: Dossier, user, spec_id, document_id, *, now=None):
+    """One component taken from the user's vault instead of an upload (flagged `reused`);
+    the file stays the vault's."""
+    now = now or timezone.now()
+    spec = _spec(dossier, spec_id)
+    with transaction.atomic():
+        locked = _locked_draft(dossier, user)
+        stored = hooks.vault_documents().take(user, document_id)
+        component, _ = DossierComponent.objects.get_or_create(
+            dossier=locked,
+            spec=spec,
+            file=stored,
+            defaults={"name": spec.name, "reused": True, "added_at": now},
+        )
+        locked.updated_at = now
+        locked.save(update_fields=["updated_at"])
+    return component

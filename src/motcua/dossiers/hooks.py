@@ -14,6 +14,14 @@ network from there: write an outbox row and let a task deliver it after commit.
 `dossier_fees` is the port through which the life cycle asks about a dossier's money (what
 its procedure charges, what it owes now, what was asked and paid): the payments app keeps the
 money and fills it in its `AppConfig.ready()` with an object of the `DossierFees` shape.
+
+`result_sealing` is the port through which `finish` signs the result: the vault keeps the
+signed results and their verification tokens and fills it with a function
+`seal(dossier, stored_file, actor, now) -> StoredFile` giving the file to attach (the
+signed copy, or the same file when the agency has no signing certificate or it is no PDF).
+
+`vault_documents` is the port through which a new dossier takes a component from the
+applicant's vault: the vault fills it with an object of the `VaultDocuments` shape.
 """
 
 from dataclasses import dataclass
@@ -65,3 +73,22 @@ class DossierFees(Protocol):
 
 # dossier_fees() -> DossierFees
 dossier_fees: Port = Port("dossier fees")
+
+# result_sealing(dossier, stored_file, actor, now) -> StoredFile
+result_sealing: Port = Port("result sealing")
+
+
+class VaultDocuments(Protocol):
+    def offered(self, user, spec) -> list:
+        """The user's vault documents that could serve as the component `spec` (matching
+        kind or title, shown, not expired)."""
+        ...
+
+    def take(self, user, document_id):
+        """The StoredFile of the user's vault document `document_id`, shown and not
+        expired; NotFound for anybody else's or none (never a hint that it exists)."""
+        ...
+
+
+# vault_documents() -> VaultDocuments
+vault_documents: Port = Port("vault documents")

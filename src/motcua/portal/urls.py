@@ -5,6 +5,7 @@ from .assisted import urls as assisted_urls
 from .feedback import urls as feedback_urls
 from .submission import views as submission
 from .tracking import urls as tracking_urls
+from .vault import urls as vault_urls
 
 app_name = "portal"
 
@@ -25,4 +26,5 @@ urlpatterns = [
     *tracking_urls.urlpatterns,
     *assisted_urls.urlpatterns,
     *feedback_urls.urlpatterns,
+    *vault_urls.urlpatterns,
 ]

@@ -229,6 +229,10 @@ def _legal_bases(errors: _Errors, data: dict) -> list[dict]:
     return legal_bases
 
 
+# What kind of document a component is, so that the citizen's vault can offer a match.
+DOCUMENT_KINDS = ["", "identity", "certificate", "result", "other"]
+
+
 def _components(errors: _Errors, data: dict) -> list[dict]:
     components = []
     for i, item in enumerate(_dict_list(errors, data, "components")):
@@ -246,6 +250,9 @@ def _components(errors: _Errors, data: dict) -> list[dict]:
                 ),
                 "digitization_required": _bool(
                     errors, item, "digitization_required", p + "digitization_required", False
+                ),
+                "document_kind": _choice(
+                    errors, item, "document_kind", p + "document_kind", DOCUMENT_KINDS, ""
                 ),
                 "note": _text(errors, item, "note", p + "note"),
             }

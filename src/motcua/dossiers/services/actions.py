@@ -14,7 +14,7 @@ from motcua.catalog.models import OfficerRole, Step
 from motcua.core.errors import ActionNotAllowed, NotFound, ValidationFailed
 from motcua.workdays.deadlines import add_working_time, working_hours_between
 
-from ..hooks import dossier_fees
+from ..hooks import dossier_fees, result_sealing
 from ..identity import identity_check
 from ..models import ENDED, Dossier, StoredFile
 from ..procedures import first_step
@@ -357,7 +357,7 @@ def _h_apologize(d, actor, now, args):
 
 
 def _h_finish(d, actor, now, args):
-    result_file = None
+    result_file = original = None
     file_id = args.get("result_file_id")
     if file_id or d.procedure.result_is_document:
         errors = _Errors()
@@ -367,11 +367,15 @@ def _h_finish(d, actor, now, args):
                 "Cần tệp kết quả giải quyết.",
                 fields={"result_file_id": ["Cần tệp kết quả đã tải lên (PDF)."]},
             )
-        result_file = given[0][1]
-        StoredFile.objects.filter(pk=result_file.pk).update(attached=True)
+        original = given[0][1]
+        StoredFile.objects.filter(pk=original.pk).update(attached=True)
+        # Stamped with its verification QR code and signed with the agency's certificate.
+        result_file = result_sealing(d, original, actor, now)
     d.result_file = result_file
     d.assignee = None
     payload = {"result_file": str(result_file.pk) if result_file else None}
+    if original is not None and result_file.pk != original.pk:
+        payload["signed"] = True
     return _note(args), payload, []
 
 

@@ -14,6 +14,7 @@ from motcua.catalog.models import Agency, Procedure
 from motcua.core import ids
 from motcua.core.errors import AccountNotConfirmed, ValidationFailed
 
+from ..hooks import vault_documents
 from ..models import StoredFile
 from ..procedures import compile_validator
 
@@ -185,16 +186,15 @@ def files_for(components, owner, errors: _Errors, field: str = "components") -> 
         errors.add(field, "Phải là một danh sách.")
         return []
     wanted: dict[int, uuid.UUID] = {}
+    taken: dict[int, tuple] = {}
     for index, item in enumerate(components):
         if not isinstance(item, dict):
             errors.add(f"{field}.{index}", "Phải là một đối tượng JSON.")
         elif item.get("vault_document_id"):
-            # The vault does not exist yet: a clear refusal of its own, not a field slip.
-            raise ValidationFailed(
-                "Chưa thể lấy giấy tờ từ kho dữ liệu cá nhân; hãy tải tệp lên.",
-                code="vault_unavailable",
-                fields={f"{field}.{index}.vault_document_id": ["Kho dữ liệu chưa sẵn sàng."]},
-            )
+            # Taken from the owner's vault (someone else's id is a 404): the vault keeps the
+            # file, the dossier's component points at it and is flagged `reused`.
+            stored = vault_documents().take(owner, item["vault_document_id"])
+            taken[index] = (item.get("spec_id"), stored, item | {"from_vault": True})
         elif (file_id := _uuid_or_none(item.get("file_id"))) is None:
             errors.add(f"{field}.{index}.file_id", "Bắt buộc chọn tệp đã tải lên.")
         else:
@@ -216,7 +216,7 @@ def files_for(components, owner, errors: _Errors, field: str = "components") -> 
             errors.add(f"{field}.{index}.file_id", "Tệp đã được dùng cho hồ sơ khác.")
         else:
             result.append((components[index].get("spec_id"), stored, components[index]))
-    return result
+    return result + [taken[index] for index in sorted(taken)]
 
 
 def check_components(procedure: Procedure, given: list[tuple], errors: _Errors) -> None:

@@ -53,6 +53,7 @@ def attach(
                 file=stored,
                 digitised=digitised,
                 added_at=now,
+                **({"reused": True} if item.get("from_vault") else {}),
                 **flags,
             )
         )

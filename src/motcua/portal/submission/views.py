@@ -280,6 +280,10 @@ def draft_attachments(request, dossier):
         try:
             if request.POST.get("remove"):
                 drafts.remove(dossier, request.user, request.POST["remove"])
+            elif request.POST.get("vault_document"):
+                drafts.attach_from_vault(
+                    dossier, request.user, request.POST.get("spec"), request.POST["vault_document"]
+                )
             else:
                 upload = request.FILES.get("file") or request.FILES.get("photo")
                 if upload is None:
