@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from motcua.catalog.models import Agency
 from motcua.core.downloads import private_file_response
 from motcua.core.errors import DomainError, NotFound
+from motcua.core.paging import page_of
 from motcua.dossiers.files import store_file
 from motcua.dossiers.queries import officer_roles
 from motcua.feedback import queries, services
@@ -22,7 +23,7 @@ from motcua.feedback.display import action_label
 from motcua.feedback.models import RefusalReason
 from motcua.feedback.services.workflow import allowed_actions
 
-from .views import _page, officer_required
+from .views import officer_required
 
 TABS = {
     "to_accept": gettext_lazy("Chờ tiếp nhận"),
@@ -41,7 +42,7 @@ def inbox(request):
     if tab not in TABS:
         tab = "to_accept"
     counts = {slug: queries.inbox(agencies, slug).count() for slug in TABS}
-    page = _page(request, queries.inbox(agencies, tab))
+    page = page_of(request, queries.inbox(agencies, tab))
     context = {
         "tabs": [(slug, label, counts[slug]) for slug, label in TABS.items()],
         "tab": tab,
