@@ -135,6 +135,8 @@ class Feedback(models.Model):
     refusal_reason = models.CharField(max_length=16, choices=RefusalReason.choices, blank=True)
     reaction = models.CharField(max_length=8, choices=Reaction.choices, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
+    # Folded title, content and answer (core.text.fold), for the public search.
+    search_text = models.TextField(editable=False, default="")
     # Cached flags of the pending deadlines, for the inbox tabs (`mark_deadlines`).
     due_at = models.DateTimeField(_("hạn xử lý"), null=True, blank=True)
     due_soon = models.BooleanField(default=False)

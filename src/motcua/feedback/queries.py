@@ -88,14 +88,8 @@ def published(q: str = "", agency: str = "", category: str = "") -> QuerySet[Fee
         rows = rows.filter(agency__code=agency)
     if category:
         rows = rows.filter(category=category)
-    if q.strip():
-        wanted = fold(q)
-        ids = [
-            pk
-            for pk, title, content, answer in rows.values_list("pk", "title", "content", "answer")
-            if wanted in fold(f"{title} {content} {answer}")
-        ]
-        rows = rows.filter(pk__in=ids)
+    for word in fold(q).split():
+        rows = rows.filter(search_text__contains=word)
     return rows.select_related("agency").order_by("-published_at", "-id")
 
 
