@@ -235,3 +235,27 @@ def test_the_list_is_the_caller_s_and_filters(client, w, django_assert_max_num_q
         got = client.get("/api/v1/feedback", {"status": "processing"}, headers=headers).json()
     assert got["total"] == 1 and got["items"][0]["status"] == "processing"
     assert client.get("/api/v1/feedback", headers=bearer(w.outsider)).json()["total"] == 0
+
+
+def test_an_undelivered_code_is_503(client, w, monkeypatch):
+    from motcua.core.messaging import DeliveryFailed
+    from motcua.feedback.services import submission
+
+    def fail(*args, **kwargs):
+        raise DeliveryFailed("down")
+
+    monkeypatch.setattr(submission, "send_now", fail)
+    got = post(client, "/api/v1/feedback/contact-codes", {"contact": "0912345678"})
+    assert got.status_code == 503, got.json()
+    assert got.json()["error"]["code"] == "delivery_failed"
+
+
+def test_dossiers_complained_about(w):
+    from motcua.dossiers.models import Dossier
+    from motcua.feedback.queries import complained_about
+    from tests.portal.tracking_data import received
+
+    dossier = received(w)
+    received(w)
+    ff.submit(w, dossier_code=dossier.code, agency=None)
+    assert list(complained_about(Dossier.objects.all())) == [dossier]

@@ -20,6 +20,11 @@ def negatively_rated(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
     return dossiers.filter(rating__score__in=NEGATIVE_SCORES)
 
 
+def complained_about(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """Dossiers that feedback was sent about (against indicator 6.3, like a negative rating)."""
+    return dossiers.filter(feedback__isnull=False).distinct()
+
+
 def satisfaction(ratings: QuerySet[Rating] | None = None) -> dict:
     """{"ratings", "negative", "satisfied", "average", "satisfied_rate"} over `ratings`
     (all by default), in one query; the rate is a fraction, None without ratings."""
