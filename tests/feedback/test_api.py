@@ -259,3 +259,31 @@ def test_dossiers_complained_about(w):
     received(w)
     ff.submit(w, dossier_code=dossier.code, agency=None)
     assert list(complained_about(Dossier.objects.all())) == [dossier]
+
+
+def test_the_anonymous_submitter_acts_with_the_key(client, w):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from motcua.core import onetime
+    from motcua.feedback import services
+    from motcua.feedback.models import ContactCode
+    from motcua.feedback.services.submission import CODE_SALT
+
+    now = timezone.now()
+    row = ContactCode(id=uuid.uuid4(), channel="sms", recipient="0912345678", created_at=now,
+                      expires_at=now + timedelta(minutes=5))  # fmt: skip
+    row.code_hash = onetime.code_hash(CODE_SALT, str(row.pk), "123456")
+    row.save()
+    fb, key = services.submit_feedback(
+        None, title="Cây đổ chắn đường", content="Cây xanh đổ chắn ngang đường Trần Phú.",
+        category="other", agency=w.home.code, contact={"code_id": str(row.pk), "code": "123456"},
+    )  # fmt: skip
+    ff.act(w, ff.act(w, fb, "accept"), "answer")
+    url = f"/api/v1/feedback/{fb.pk}"
+    assert post(client, f"{url}/reaction", {"like": True}).status_code == 404
+    liked = post(client, f"{url}/reaction", {"like": True}, **{"X-Feedback-Key": key})
+    assert liked.status_code == 200 and liked.json()["reaction"] == "like"
+    reopened = post(client, f"{url}/reopen", {"note": "Cây vẫn còn."}, **{"X-Feedback-Key": key})
+    assert reopened.json()["status"] == "processing"
