@@ -1,25 +1,18 @@
 from django.contrib import admin
 
+from motcua.core.admin import ReadOnlyAdmin
+
 from .models import Feedback, FeedbackEvent, Rating
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(ReadOnlyAdmin):
     """Read-only: ratings are the citizens' own words."""
 
     list_display = ("dossier", "score", "rated_at", "changed_at")
     list_filter = ("score",)
     search_fields = ("dossier__code",)
     readonly_fields = [f.name for f in Rating._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class FeedbackEventInline(admin.TabularInline):
@@ -34,7 +27,7 @@ class FeedbackEventInline(admin.TabularInline):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(ReadOnlyAdmin):
     """Read-only: every change goes through `feedback.services.perform`."""
 
     list_display = ("id", "title", "agency", "status", "received_at", "overdue")
@@ -42,12 +35,3 @@ class FeedbackAdmin(admin.ModelAdmin):
     search_fields = ("title",)
     readonly_fields = [f.name for f in Feedback._meta.fields]
     inlines = [FeedbackEventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
