@@ -122,3 +122,17 @@ def test_the_periodic_task_reschedules_itself(w, settings):
 
     result = tasks.mark_feedback_deadlines_task.call()
     assert set(result) == {"overdue", "due_soon"}
+
+
+def test_the_figures_of_indicators_6_1_and_6_2(w):
+    from motcua.feedback.queries import handling_figures
+
+    at = local(2026, 3, 2, 9)
+    on_time = ff.act(w, ff.act(w, ff.submit(w, at), "accept", at), "answer", at)
+    ff.act(w, on_time, "react", at, like=True)
+    late = ff.act(w, ff.submit(w, at), "accept", local(2026, 3, 5, 9))  # decided late
+    ff.act(w, late, "answer", local(2026, 3, 5, 10))
+    disliked = ff.act(w, ff.act(w, ff.submit(w, at), "accept", at), "answer", at)
+    ff.act(w, disliked, "react", at, like=False)
+    ff.submit(w, at)  # not handled yet
+    assert handling_figures() == {"received": 4, "on_time": 2, "satisfied": 2}
