@@ -145,7 +145,11 @@ class Feedback(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["agency", "status"], name="feedback_inbox")]
+        indexes = [
+            models.Index(fields=["agency", "status"], name="feedback_inbox"),
+            # The public list: published answers, newest first.
+            models.Index(fields=["status", "-published_at"], name="feedback_published"),
+        ]
         verbose_name = _("phản ánh, kiến nghị")
         verbose_name_plural = _("phản ánh, kiến nghị")
 
