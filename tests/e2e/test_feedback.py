@@ -86,3 +86,27 @@ def test_feedback_from_the_public_page_to_a_reopened_answer(pages, live_server, 
     assert fb.attachments.filter(purpose="evidence").count() == 1
     citizen.goto("/phan-anh/")
     assert_accessible(citizen)
+
+
+def test_anonymous_feedback_without_javascript(pages, fw):
+    from django.core import mail
+
+    page = pages.new(javascript=False)
+    page.goto("/phan-anh/gui/")
+    page.get_by_label("Tiêu đề").fill("Cây xanh đổ chắn đường")
+    page.get_by_label("Nội dung phản ánh, kiến nghị").fill(
+        "Cây xanh đổ chắn ngang đường Trần Phú sau cơn bão, xe không đi được."
+    )
+    page.get_by_label("Lĩnh vực").select_option("place")
+    page.get_by_label("Cơ quan được phản ánh").select_option(fw.home.code)
+    page.get_by_label("Số điện thoại hoặc thư điện tử").fill("khach@example.vn")
+    page.get_by_role("button", name="Gửi mã xác nhận").click()
+    page.wait_for_load_state()
+    assert "Đã gửi mã xác nhận tới k***@example.vn." in page.content()
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+    page.get_by_label("Mã xác nhận").fill(code)
+    page.get_by_role("button", name="Gửi phản ánh").click()
+    page.wait_for_url(re.compile(r"/phan-anh/\d+/\?k="))
+    assert "Lưu lại địa chỉ trang này" in page.content()
+    fb = Feedback.objects.get()
+    assert (fb.submitter, fb.contact_email) == (None, "khach@example.vn")

@@ -235,3 +235,55 @@ def test_the_list_is_the_caller_s_and_filters(client, w, django_assert_max_num_q
         got = client.get("/api/v1/feedback", {"status": "processing"}, headers=headers).json()
     assert got["total"] == 1 and got["items"][0]["status"] == "processing"
     assert client.get("/api/v1/feedback", headers=bearer(w.outsider)).json()["total"] == 0
+
+
+def test_an_undelivered_code_is_503(client, w, monkeypatch):
+    from motcua.core.messaging import DeliveryFailed
+    from motcua.feedback.services import submission
+
+    def fail(*args, **kwargs):
+        raise DeliveryFailed("down")
+
+    monkeypatch.setattr(submission, "send_now", fail)
+    got = post(client, "/api/v1/feedback/contact-codes", {"contact": "0912345678"})
+    assert got.status_code == 503, got.json()
+    assert got.json()["error"]["code"] == "delivery_failed"
+
+
+def test_dossiers_complained_about(w):
+    from motcua.dossiers.models import Dossier
+    from motcua.feedback.queries import complained_about
+    from tests.portal.tracking_data import received
+
+    dossier = received(w)
+    received(w)
+    ff.submit(w, dossier_code=dossier.code, agency=None)
+    assert list(complained_about(Dossier.objects.all())) == [dossier]
+
+
+def test_the_anonymous_submitter_acts_with_the_key(client, w):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from motcua.core import onetime
+    from motcua.feedback import services
+    from motcua.feedback.models import ContactCode
+    from motcua.feedback.services.submission import CODE_SALT
+
+    now = timezone.now()
+    row = ContactCode(id=uuid.uuid4(), channel="sms", recipient="0912345678", created_at=now,
+                      expires_at=now + timedelta(minutes=5))  # fmt: skip
+    row.code_hash = onetime.code_hash(CODE_SALT, str(row.pk), "123456")
+    row.save()
+    fb, key = services.submit_feedback(
+        None, title="Cây đổ chắn đường", content="Cây xanh đổ chắn ngang đường Trần Phú.",
+        category="other", agency=w.home.code, contact={"code_id": str(row.pk), "code": "123456"},
+    )  # fmt: skip
+    ff.act(w, ff.act(w, fb, "accept"), "answer")
+    url = f"/api/v1/feedback/{fb.pk}"
+    assert post(client, f"{url}/reaction", {"like": True}).status_code == 404
+    liked = post(client, f"{url}/reaction", {"like": True}, **{"X-Feedback-Key": key})
+    assert liked.status_code == 200 and liked.json()["reaction"] == "like"
+    reopened = post(client, f"{url}/reopen", {"note": "Cây vẫn còn."}, **{"X-Feedback-Key": key})
+    assert reopened.json()["status"] == "processing"

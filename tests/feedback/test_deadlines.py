@@ -122,3 +122,34 @@ def test_the_periodic_task_reschedules_itself(w, settings):
 
     result = tasks.mark_feedback_deadlines_task.call()
     assert set(result) == {"overdue", "due_soon"}
+
+
+def test_the_figures_of_indicators_6_1_and_6_2(w):
+    from motcua.feedback.queries import handling_figures
+
+    at = local(2026, 3, 2, 9)
+    on_time = ff.act(w, ff.act(w, ff.submit(w, at), "accept", at), "answer", at)
+    ff.act(w, on_time, "react", at, like=True)
+    late = ff.act(w, ff.submit(w, at), "accept", local(2026, 3, 5, 9))  # decided late
+    ff.act(w, late, "answer", local(2026, 3, 5, 10))
+    disliked = ff.act(w, ff.act(w, ff.submit(w, at), "accept", at), "answer", at)
+    ff.act(w, disliked, "react", at, like=False)
+    ff.submit(w, at)  # not handled yet
+    assert handling_figures() == {"received": 4, "on_time": 2, "satisfied": 2}
+
+
+def test_due_soon_is_cleared_once_the_deadline_moves_away(w):
+    fb = ff.act(w, ff.submit(w, local(2026, 3, 2, 9)), "accept", local(2026, 3, 2, 9))
+    fb = ff.act(w, fb, "ask_info", local(2026, 3, 2, 10))
+    fb = ff.act(w, fb, "supply_info", local(2026, 3, 20, 10))  # 14 working days of waiting
+    mark_deadlines(local(2026, 3, 20, 11))
+    fb.refresh_from_db()
+    assert not fb.due_soon and not fb.overdue
+    assert due(fb, "answer").due_at == local(2026, 4, 10, 9)
+    mark_deadlines(local(2026, 4, 9, 10))
+    fb.refresh_from_db()
+    assert fb.due_soon
+    ff.act(w, fb, "answer", local(2026, 4, 9, 11))
+    mark_deadlines(local(2026, 4, 9, 12))
+    fb.refresh_from_db()
+    assert not fb.due_soon

@@ -6,6 +6,7 @@ from motcua.core.errors import ActionNotAllowed, NotFound, ValidationFailed
 from motcua.feedback.models import Feedback, FeedbackEvent
 from motcua.feedback.services import perform
 from motcua.feedback.services.workflow import ACTIONS, TRANSITIONS, allowed_actions
+from tests.dossiers.factories import at_once, on_postgresql_only
 
 from . import factories as ff
 
@@ -141,3 +142,13 @@ def test_history_is_append_only(w):
         FeedbackEvent.objects.update(note="sửa")
     with pytest.raises(TypeError):
         FeedbackEvent.objects.all().delete()
+
+
+@on_postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_at_once_make_one_change():
+    w = ff.world()
+    fb = ff.submit(w)
+    errors = at_once([lambda: perform(fb.pk, "accept", w.leader)] * 2)
+    assert len(errors) == 1 and isinstance(errors[0], ActionNotAllowed)
+    assert Feedback.objects.get(pk=fb.pk).events.count() == 2

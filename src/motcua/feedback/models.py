@@ -135,6 +135,8 @@ class Feedback(models.Model):
     refusal_reason = models.CharField(max_length=16, choices=RefusalReason.choices, blank=True)
     reaction = models.CharField(max_length=8, choices=Reaction.choices, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
+    # Folded title, content and answer (core.text.fold), for the public search.
+    search_text = models.TextField(editable=False, default="")
     # Cached flags of the pending deadlines, for the inbox tabs (`mark_deadlines`).
     due_at = models.DateTimeField(_("hạn xử lý"), null=True, blank=True)
     due_soon = models.BooleanField(default=False)
@@ -143,7 +145,11 @@ class Feedback(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["agency", "status"], name="feedback_inbox")]
+        indexes = [
+            models.Index(fields=["agency", "status"], name="feedback_inbox"),
+            # The public list: published answers, newest first.
+            models.Index(fields=["status", "-published_at"], name="feedback_published"),
+        ]
         verbose_name = _("phản ánh, kiến nghị")
         verbose_name_plural = _("phản ánh, kiến nghị")
 

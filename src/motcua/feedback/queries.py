@@ -3,13 +3,13 @@ the inbox and public lists of feedback."""
 
 import hmac
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 
 from motcua.core.text import fold
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.queries import officer_roles
 
-from .models import Feedback, FeedbackStatus, Rating
+from .models import DeadlineKind, Feedback, FeedbackDeadline, FeedbackStatus, Rating, Verdict
 
 # "Không hài lòng" and worse: a negative rating counts against indicator 6.3.
 NEGATIVE_SCORES = (1, 2)
@@ -18,6 +18,11 @@ SATISFIED_SCORES = (4, 5)
 
 def negatively_rated(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
     return dossiers.filter(rating__score__in=NEGATIVE_SCORES)
+
+
+def complained_about(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """Dossiers that feedback was sent about (against indicator 6.3, like a negative rating)."""
+    return dossiers.filter(feedback__isnull=False).distinct()
 
 
 def satisfaction(ratings: QuerySet[Rating] | None = None) -> dict:
@@ -88,14 +93,8 @@ def published(q: str = "", agency: str = "", category: str = "") -> QuerySet[Fee
         rows = rows.filter(agency__code=agency)
     if category:
         rows = rows.filter(category=category)
-    if q.strip():
-        wanted = fold(q)
-        ids = [
-            pk
-            for pk, title, content, answer in rows.values_list("pk", "title", "content", "answer")
-            if wanted in fold(f"{title} {content} {answer}")
-        ]
-        rows = rows.filter(pk__in=ids)
+    for word in fold(q).split():
+        rows = rows.filter(search_text__contains=word)
     return rows.select_related("agency").order_by("-published_at", "-id")
 
 
@@ -114,3 +113,28 @@ def inbox(agency_ids, tab: str) -> QuerySet[Feedback]:
         "overdue": Q(overdue=True),
     }
     return rows.filter(by_tab[tab]).select_related("agency").order_by("due_at", "id")
+
+
+# ------------------------------------------------------------ indicators 6.1 and 6.2
+
+
+def handling_figures(rows: QuerySet[Feedback] | None = None) -> dict:
+    """{"received", "on_time", "satisfied"} over `rows` (all feedback by default), in one
+    query (docs/indicators.md): 6.1 counts feedback decided or answered with no deadline of
+    refusal, first request for information or answer overdue; 6.2 counts feedback that is
+    neither disliked, nor overdue, nor reopened."""
+    rows = Feedback.objects.all() if rows is None else rows
+    late = FeedbackDeadline.objects.filter(
+        feedback=OuterRef("pk"),
+        verdict=Verdict.OVERDUE,
+        kind__in=(DeadlineKind.REFUSE, DeadlineKind.ASK_INFO, DeadlineKind.ANSWER),
+    )
+    S = FeedbackStatus
+    handled = Q(status__in=(S.ANSWERED, S.PUBLISHED, S.REFUSED))
+    return rows.annotate(late=Exists(late)).aggregate(
+        received=Count("pk"),
+        on_time=Count("pk", filter=handled & Q(late=False)),
+        satisfied=Count(
+            "pk", filter=Q(late=False, reopen_count=0) & ~Q(reaction="dislike") & Q(overdue=False)
+        ),
+    )

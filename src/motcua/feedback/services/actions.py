@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from motcua.catalog.models import Agency
 from motcua.core.errors import ActionNotAllowed, NotFound, ValidationFailed
+from motcua.core.text import fold
 from motcua.dossiers.files import JPEG, PDF, PNG, UnsupportedFileType
 from motcua.dossiers.services.actions import _Args
 from motcua.dossiers.services.checks import _Errors, files_for
@@ -195,6 +196,7 @@ def _h_answer(fb, actor, now, args):
 
 def _h_publish(fb, actor, now, args):
     fb.published_at = now
+    fb.search_text = fold(f"{fb.title} {fb.content} {fb.answer}")
     deadlines.meet(fb, K.PUBLISH, now)
     return _text(args, "note"), {}, [], ""
 

@@ -122,7 +122,8 @@ def resume(fb: Feedback, now: datetime) -> Decimal:
     if hours > 0:
         for row in _pending(fb).filter(verdict=Verdict.PENDING):
             row.due_at = add_working_time(row.due_at, hours, office_hours)
-            row.save(update_fields=["due_at"])
+            row.due_soon = False  # the periodic task looks again
+            row.save(update_fields=["due_at", "due_soon"])
     fb.paused_hours = Decimal(fb.paused_hours) + hours
     fb.paused_at = None
     return hours
@@ -155,4 +156,5 @@ def mark_deadlines(now: datetime | None = None) -> dict[str, int]:
         mine.filter(due_at__gt=horizon, due_soon=True).update(due_soon=False)
     Feedback.objects.filter(pk__in=set(late)).update(overdue=True, due_soon=False)
     Feedback.objects.filter(pk__in=soon_ids, overdue=False).update(due_soon=True)
+    Feedback.objects.filter(due_soon=True).exclude(pk__in=soon_ids).update(due_soon=False)
     return {"overdue": overdue, "due_soon": len(soon_ids)}

@@ -37,6 +37,12 @@ class ContactNotConfirmed(ValidationFailed):
     )
 
 
+class CodeUndelivered(DomainError):
+    status = 503
+    code = "delivery_failed"  # as the accounts' one-time codes say it
+    message = "Chưa gửi được mã xác nhận. Vui lòng thử lại sau."
+
+
 def clean_contact(contact) -> tuple[str, str]:
     """(channel, recipient) of a phone number or an e-mail address."""
     value = contact.strip() if isinstance(contact, str) else ""
@@ -71,9 +77,7 @@ def send_contact_code(contact: str, *, now: datetime | None = None) -> ContactCo
         send_now(channel, recipient, "Mã xác nhận gửi phản ánh", text, reference=f"pakn-{row.pk}")
     except DeliveryFailed:
         row.delete()
-        raise DomainError(
-            "Chưa gửi được mã. Vui lòng thử lại sau.", code="delivery_failed"
-        ) from None
+        raise CodeUndelivered() from None
     return row
 
 
