@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 FIELD_NAME = "KetQuaGiaiQuyet"
-STAMP_WIDTH, STAMP_HEIGHT, STAMP_MARGIN = 260, 84, 28
+STAMP_WIDTH, STAMP_HEIGHT, STAMP_MARGIN = 280, 84, 28
 SIGNATURE_ROOM = 16 * 1024  # bytes of CMS: the signature, the certificate and its chain
 
 
@@ -138,7 +138,7 @@ class Stamp:
 def stamp_image(stamp: Stamp):
     """The stamp as an image: the QR code (segno) on the left, the text on the right."""
     import segno
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     scale = 3
     width, height = STAMP_WIDTH * scale, STAMP_HEIGHT * scale
@@ -150,13 +150,20 @@ def stamp_image(stamp: Stamp):
     code = Image.open(buffer).convert("RGB").resize((height, height), Image.NEAREST)
     image.paste(code, (0, 0))
     draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(str(_font_path()), 10 * scale)
-    y = 4 * scale
+    font = _font(9 * scale)
+    y = 16 * scale // 2
     for line in stamp.lines:
         draw.text((height + 4 * scale, y), line, fill="black", font=font)
-        y += 13 * scale
+        y += 12 * scale
     draw.rectangle((0, 0, width - 1, height - 1), outline="black", width=scale)
     return image
+
+
+@functools.lru_cache(maxsize=4)
+def _font(size: int):
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(_font_path()), size)
 
 
 @functools.lru_cache(maxsize=1)
