@@ -19,6 +19,8 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from motcua.core.errors import DomainError
+
 FIELD_NAME = "KetQuaGiaiQuyet"
 STAMP_WIDTH, STAMP_HEIGHT, STAMP_MARGIN = 280, 84, 28
 SIGNATURE_ROOM = 16 * 1024  # bytes of CMS: the signature, the certificate and its chain
@@ -26,6 +28,14 @@ SIGNATURE_ROOM = 16 * 1024  # bytes of CMS: the signature, the certificate and i
 
 class Unsignable(ValueError):
     """The bytes are not a PDF that can take a signature."""
+
+
+class SigningUnavailable(DomainError):
+    """The signer (a token, a remote service) did not sign: the action changes nothing."""
+
+    status = 503
+    code = "signing_unavailable"
+    message = "Dịch vụ ký số tạm thời không hoạt động. Vui lòng thử lại sau."
 
 
 class ResultSigner(Protocol):
@@ -192,6 +202,7 @@ def sign_pdf(
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign import fields, signers
+    from pyhanko.sign.general import SigningError
     from pyhanko.stamp import StaticStampStyle
 
     try:
@@ -218,8 +229,11 @@ def sign_pdf(
         new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=last, box=box),
     )
     out = io.BytesIO()
-    # Reserving the room for the signature spares pyHanko a dry run (a second signature).
-    pdf_signer.sign_pdf(writer, output=out, bytes_reserved=SIGNATURE_ROOM)
+    try:
+        # Reserving the room for the signature spares pyHanko a dry run (a second signature).
+        pdf_signer.sign_pdf(writer, output=out, bytes_reserved=SIGNATURE_ROOM)
+    except (OSError, SigningError) as error:
+        raise SigningUnavailable() from error
     return out.getvalue()
 
 
