@@ -115,3 +115,26 @@ def test_anonymous_gets_no_offer(w):
 
     assert drafts.vault_documents(AnonymousUser(), w.specs[0]) == []
     assert Client().get(f"{API}/vault/documents").status_code == 401
+
+
+def test_indicator_reads(w, result_pdf):
+    from motcua.dossiers.models import Dossier
+    from motcua.vault import queries
+
+    first = returned(w, result_pdf)
+    document = VaultDocument.objects.get(owner=w.citizen)
+    components = [{"spec_id": w.specs[0].pk, "vault_document_id": document.pk}] + [
+        {"spec_id": spec.pk, "file_id": str(upload(w.citizen).pk)} for spec in w.specs[1:]
+    ]
+    second = services.submit_online(
+        applicant_user=w.citizen,
+        procedure=w.procedure.code,
+        agency=w.home.code,
+        form={"child_name": "A"},
+        components=components,
+        now=LATER,
+    )
+    start, end = local(2026, 11, 1), local(2026, 12, 1)
+    assert list(queries.with_signed_result(Dossier.objects.all())) == [first]
+    assert list(queries.reusing(w.home, start, end)) == [second]
+    assert set(queries.using_the_vault(w.home, start, end)) == {first, second}

@@ -19,13 +19,23 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from motcua.core.errors import DomainError
+
 FIELD_NAME = "KetQuaGiaiQuyet"
-STAMP_WIDTH, STAMP_HEIGHT, STAMP_MARGIN = 260, 84, 28
+STAMP_WIDTH, STAMP_HEIGHT, STAMP_MARGIN = 280, 84, 28
 SIGNATURE_ROOM = 16 * 1024  # bytes of CMS: the signature, the certificate and its chain
 
 
 class Unsignable(ValueError):
     """The bytes are not a PDF that can take a signature."""
+
+
+class SigningUnavailable(DomainError):
+    """The signer (a token, a remote service) did not sign: the action changes nothing."""
+
+    status = 503
+    code = "signing_unavailable"
+    message = "Dịch vụ ký số tạm thời không hoạt động. Vui lòng thử lại sau."
 
 
 class ResultSigner(Protocol):
@@ -138,7 +148,7 @@ class Stamp:
 def stamp_image(stamp: Stamp):
     """The stamp as an image: the QR code (segno) on the left, the text on the right."""
     import segno
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     scale = 3
     width, height = STAMP_WIDTH * scale, STAMP_HEIGHT * scale
@@ -150,13 +160,20 @@ def stamp_image(stamp: Stamp):
     code = Image.open(buffer).convert("RGB").resize((height, height), Image.NEAREST)
     image.paste(code, (0, 0))
     draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(str(_font_path()), 10 * scale)
-    y = 4 * scale
+    font = _font(9 * scale)
+    y = 16 * scale // 2
     for line in stamp.lines:
         draw.text((height + 4 * scale, y), line, fill="black", font=font)
-        y += 13 * scale
+        y += 12 * scale
     draw.rectangle((0, 0, width - 1, height - 1), outline="black", width=scale)
     return image
+
+
+@functools.lru_cache(maxsize=4)
+def _font(size: int):
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(_font_path()), size)
 
 
 @functools.lru_cache(maxsize=1)
@@ -185,6 +202,7 @@ def sign_pdf(
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign import fields, signers
+    from pyhanko.sign.general import SigningError
     from pyhanko.stamp import StaticStampStyle
 
     try:
@@ -211,8 +229,11 @@ def sign_pdf(
         new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=last, box=box),
     )
     out = io.BytesIO()
-    # Reserving the room for the signature spares pyHanko a dry run (a second signature).
-    pdf_signer.sign_pdf(writer, output=out, bytes_reserved=SIGNATURE_ROOM)
+    try:
+        # Reserving the room for the signature spares pyHanko a dry run (a second signature).
+        pdf_signer.sign_pdf(writer, output=out, bytes_reserved=SIGNATURE_ROOM)
+    except (OSError, SigningError) as error:
+        raise SigningUnavailable() from error
     return out.getvalue()
 
 

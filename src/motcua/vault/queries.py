@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from motcua.dossiers.queries import access_log_for_applicant
+from motcua.dossiers.models import Dossier, DossierComponent
+from motcua.dossiers.queries import access_log_for_applicant, received_in
 
-from .models import DocumentRead, Share, ShareAccess, VaultDocument
+from .models import DocumentRead, Share, ShareAccess, SignedResult, Source, VaultDocument
 
 ROLE_NAMES = {
     "reception": "Bộ phận tiếp nhận và trả kết quả",
@@ -148,3 +149,34 @@ def access_log(
     merged = [entry for _, read in sources for entry in read(limit)]
     merged.sort(key=lambda e: e.at, reverse=True)
     return merged[offset:limit], total
+
+
+# ------------------------------------------------------------------------------ indicators
+
+
+def with_signed_result(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """Indicator 5.1's numerator over finished dossiers of procedures whose result is a
+    document: those whose result was signed (a `SignedResult` for the result they hold)."""
+    signed = SignedResult.objects.filter(
+        dossier=OuterRef("pk"), signed_file_id=OuterRef("result_file_id")
+    )
+    return dossiers.filter(Exists(signed))
+
+
+def reusing(agencies, start, end) -> QuerySet[Dossier]:
+    """Indicator 5.4's numerator (its denominator is `received_in`): dossiers received with
+    at least one component flagged `reused`."""
+    reused = DossierComponent.objects.filter(dossier=OuterRef("pk"), reused=True)
+    return received_in(agencies, start, end).filter(Exists(reused))
+
+
+def using_the_vault(agencies, start, end) -> QuerySet[Dossier]:
+    """Indicator 5.5's numerator: dossiers received with a component taken from the
+    applicant's vault, or whose result was delivered into it."""
+    from_vault = DossierComponent.objects.filter(
+        dossier=OuterRef("pk"),
+        reused=True,
+        file__vault_documents__owner_id=OuterRef("applicant_user_id"),
+    )
+    delivered = VaultDocument.objects.filter(dossier=OuterRef("pk"), source=Source.RESULT)
+    return received_in(agencies, start, end).filter(Q(Exists(from_vault)) | Q(Exists(delivered)))
