@@ -134,3 +134,38 @@ def test_an_unknown_agency_for_a_due_time_is_a_documented_404(client):
     error_of(client.get("/api/v1/workdays/due", {"agency": "000.00.99.H99"}), 404, "not_found")
     operation = api.get_openapi_schema(path_prefix="/api/v1/")["paths"]["/api/v1/workdays/due"]
     assert "404" in operation["get"]["responses"]
+
+
+# ---------------------------------------------------------------- the NUL character
+
+
+def bearer_client() -> Client:
+    token, _ = issue_api_token(User.objects.create_user(username="nul", full_name="Ai Đó"))
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/agencies?q=a%00b", "/api/v1/procedures?sector=%00", "/api/v1/dossiers?q=%00"]
+)
+def test_a_nul_character_in_the_query_is_a_422_naming_the_parameter(url):
+    # PostgreSQL cannot compare text holding NUL: this was a 500 there.
+    error = error_of(bearer_client().get(url), 422, "validation_error")
+    assert list(error["fields"]) == [url.split("?")[1].split("=")[0]]
+
+
+@pytest.mark.parametrize("body", [b'{"username": "a\\u0000b", "password": "x"}', b'{"a": "\x00"}'])
+def test_a_nul_character_in_a_json_body_is_a_422(body):
+    error_of(post_raw(Client(), TOKEN_URL, body), 422, "validation_error")
+
+
+def test_an_escaped_backslash_before_u0000_is_no_nul():
+    response = post_raw(Client(), TOKEN_URL, b'{"username": "a\\\\u0000", "password": "x"}')
+    assert response.status_code == 401  # read, and refused as bad credentials
+
+
+def test_a_nul_character_in_a_form_field_or_a_path_is_refused():
+    client = bearer_client()
+    error_of(
+        client.post("/api/v1/payments/reconciliation", {"agency\x00": "x"}), 422, "validation_error"
+    )
+    error_of(client.get("/api/v1/dossiers/abc%00def"), 404, "not_found")

@@ -4,13 +4,14 @@ after enrolling an authenticator; tokens of those who give one expire sooner."""
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.core.models import ApiToken
 from tests.catalog import factories as catalog
-from tests.dossiers.factories import officer
+from tests.dossiers.factories import officer, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +109,19 @@ def test_switched_off_a_leader_signs_in_with_the_password(client, agency, settin
     response = _token(client, _officer(agency, "leader"))
     assert response.status_code == 200
     assert response.json()["expires_in"] == settings.API_TOKEN_TTL_SECONDS
+
+
+def test_a_leaders_session_without_the_second_factor_does_not_reach_the_api(agency):
+    """The API is another door: a leader's session that skipped the one-time code (signed in
+    on a page that asks for no code) is refused there too; after the code it works."""
+    leader = _officer(agency, "leader")
+    client = Client()
+    client.force_login(leader)
+    refused = client.get("/api/v1/dossiers")
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == "otp_required"
+    assert sign_in(Client(), leader).get("/api/v1/dossiers").status_code == 200
+    # A reception officer's (or a citizen's) session needs no second factor.
+    reception = Client()
+    reception.force_login(_officer(agency, "reception"))
+    assert reception.get("/api/v1/dossiers").status_code == 200

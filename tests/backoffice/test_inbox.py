@@ -149,6 +149,14 @@ def test_pagination_twenty_per_page(as_user, w):
     assert codes(client.get(INBOX, {"tab": "tat-ca", "page": 99})) == codes(second)
 
 
+@pytest.mark.parametrize("asked", ["18446744073709551617", "9" * 5000, "-1", "x"])
+def test_any_page_number_is_a_page(as_user, w, asked):
+    factories.counter(w, timezone.now())
+    response = as_user(w.reception).get(INBOX, {"page": asked})
+    assert response.status_code == 200
+    assert len(codes(response)) == 1
+
+
 def test_pages_follow_the_deadline_order(as_user, w):
     # Soonest deadline first, page after page (the order an officer works in).
     _many(w, 23)

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from motcua.dossiers.models import AccessLog, Dossier, Event
 
-from .factories import FULL_LIFE, PDF_BYTES, local, submit
+from .factories import FULL_LIFE, PDF_BYTES, local, sign_in, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +28,7 @@ def clock(moment):
 
 
 def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(Client(), user)
 
 
 def post_file(client, data=PDF_BYTES, name="to-khai.pdf"):

@@ -11,7 +11,7 @@ from motcua.dossiers.models import AccessLog, Dossier
 from motcua.dossiers.services import perform
 from motcua.dossiers.slips import FORMS, slip_context, status_page_url
 
-from .factories import counter, local, submit
+from .factories import counter, local, sign_in, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def text_of(pdf: bytes) -> str:
 
 
 def fetch(client, user, dossier, form):
-    client.force_login(user)
+    sign_in(client, user)
     return client.get(url(dossier, form))
 
 

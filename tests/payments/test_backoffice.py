@@ -10,16 +10,13 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from motcua.payments.models import Payment, Receipt, Refund
-from tests.backoffice.conftest import verify_second_factor
+from tests.dossiers.factories import sign_in
 
 from . import factories as f
 
 
 def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    verify_second_factor(client, user)  # leaders work in sessions that passed TOTP
-    return client
+    return sign_in(Client(), user)  # leaders work in sessions that passed TOTP
 
 
 def dossier_page(client, dossier) -> str:

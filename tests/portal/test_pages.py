@@ -442,3 +442,9 @@ def test_procedure_page_with_only_the_required_parts(client, catalog):
     assert "<table" not in html
     submit = page(client, "/thu-tuc/2.002222/nop-ho-so/").content.decode()
     assert "Thủ tục này chưa tiếp nhận hồ sơ trực tuyến." in submit
+
+
+@pytest.mark.parametrize("url", ["/thu-tuc/", "/co-quan/"])
+def test_any_page_number_is_a_page(client, catalog, url):
+    for asked in ("18446744073709551617", "9" * 5000, "x"):
+        assert client.get(url, {"page": asked}).status_code == 200

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from motcua.vault.models import DocumentRead, Source, VaultDocument
-from tests.dossiers.factories import PDF_BYTES, officer
+from tests.dossiers.factories import PDF_BYTES, officer, sign_in
 
 from .helpers import returned
 
@@ -16,9 +16,7 @@ API = "/api/v1"
 
 
 def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(Client(), user)
 
 
 def upload(client, data=PDF_BYTES, name="cccd.pdf") -> str:

@@ -9,7 +9,6 @@ import uuid
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,13 +20,13 @@ from django.views.decorators.http import require_POST
 from motcua.catalog.models import Agency, OfficerRole
 from motcua.core.errors import DomainError
 from motcua.core.models import IdempotencyRecord
+from motcua.core.paging import page_of
 from motcua.dossiers.queries import officer_roles
 from motcua.payments import queries as payment_queries
 from motcua.payments import reconciliation, reports
 from motcua.payments import services as payments
 from motcua.payments.models import Payment, Receipt
 
-PAGE_SIZE = 20
 RECEIPT_ROLES = frozenset({OfficerRole.Role.RECEPTION, OfficerRole.Role.LEADER})
 
 
@@ -241,8 +240,7 @@ def collections(request):
         return _download(reports.collection_xlsx(report), xlsx, report, "xlsx")
     labels = dict(Payment.Method.choices)
     report["by_method"] = [{**row, "label": labels[row["method"]]} for row in report["by_method"]]
-    page = Paginator(report["receipts"], PAGE_SIZE).get_page(request.GET.get("page"))
-    page.elided_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    page = page_of(request, report["receipts"])
     query = {"agency": agency.code, "day": day.isoformat()}
     return render(
         request,

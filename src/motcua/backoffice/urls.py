@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feedback, views
 
 app_name = "backoffice"
 
@@ -26,4 +26,8 @@ urlpatterns = [
     path("thu-phi/", views.collections, name="collections"),
     path("tiep-nhan/", views.counter, name="counter"),
     path("tiep-nhan/<str:code>/", views.counter_receive, name="counter_receive"),
+    path("phan-anh/", feedback.inbox, name="feedback_inbox"),
+    path("phan-anh/<int:pk>/", feedback.detail, name="feedback"),
+    path("phan-anh/<int:pk>/thao-tac/<slug:action>/", feedback.act, name="feedback_action"),
+    path("phan-anh/<int:pk>/tep/<int:attachment_id>/", feedback.attachment, name="feedback_file"),
 ]

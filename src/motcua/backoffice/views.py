@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from motcua.catalog.models import Agency
 from motcua.catalog.queries import published_procedure
 from motcua.core.downloads import private_file_response
 from motcua.core.errors import DomainError, NotFound, ValidationFailed
+from motcua.core.paging import page_of
 from motcua.dossiers import eform, services
 from motcua.dossiers.files import JPEG, PDF, PNG
 from motcua.dossiers.models import StoredFile
@@ -48,8 +48,6 @@ from .forms import (
     SecondFactorForm,
 )
 from .second_factor import second_factor_challenge
-
-PAGE_SIZE = 20
 
 
 def _forbidden(request):
@@ -121,12 +119,6 @@ class OfficerLogoutView(auth_views.LogoutView):
     next_page = "backoffice:login"
 
 
-def _page(request, rows):
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.elided_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    return page
-
-
 @officer_required
 def inbox(request):
     user = request.user
@@ -154,7 +146,7 @@ def inbox(request):
         now=now,
         part_counts=part_counts[tab],
     )
-    page = _page(request, rows)
+    page = page_of(request, rows)
     page.object_list = queries.dossiers_by_ids(list(page.object_list))
     return render(
         request,
@@ -302,7 +294,7 @@ def counter(request):
     if not queries.reception_agencies(request.user):
         return _forbidden(request)
     q = (request.GET.get("q") or "").strip()[:200]
-    page = _page(request, queries.counter_procedures(request.user, q))
+    page = page_of(request, queries.counter_procedures(request.user, q))
     return render(request, "backoffice/counter.html", {"q": q, "page": page})
 
 

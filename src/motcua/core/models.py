@@ -11,6 +11,32 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("History rows are append-only.")
+
+    def delete(self):
+        raise TypeError("History rows are append-only.")
+
+
+class AppendOnly(models.Model):
+    """A history row: inserted once, never updated or deleted (a dossier's `Event`, a
+    feedback's `FeedbackEvent`)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("History rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("History rows are append-only.")
+
+
 class PersonalDataRead(models.Model):
     """The audit row of a read of personal data: when and why (each table says who and
     what). Kept in the database, shown to whom it concerns, never written to the logs."""

@@ -1,4 +1,4 @@
-"""Integrations as small plugins behind a registry (style.md, item 6; Open Forms'
+"""Integrations as small plugins behind a registry (docs/architecture.md, "Plugins"; Open Forms'
 `plugins/registry.py`): each implementation registers itself under an identifier, and a
 setting names the one (or the ones) an installation uses. Payment gateways, SMS senders and
 the population registry each keep one `PluginRegistry`."""

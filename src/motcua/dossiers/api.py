@@ -1,4 +1,4 @@
-"""The dossier API (api.md "Files", "Dossiers", lookup): thin routes over services and
+"""The dossier API (docs/api.md "Files", "Dossiers", lookup): thin routes over services and
 queries. A dossier the caller may not see is 404 on every route, never 403."""
 
 from datetime import datetime
@@ -259,7 +259,7 @@ def file_out(stored: StoredFile | None) -> dict | None:
 
 
 def local(moment: datetime | None) -> datetime | None:
-    """Times go out in local time with their offset (api.md conventions)."""
+    """Times go out in local time with their offset (docs/api.md conventions)."""
     return timezone.localtime(moment) if moment else None
 
 

@@ -1,4 +1,4 @@
-"""Assisted submission (issue 4, item 8; domain.md "Channels"): a member of a commune's
+"""Assisted submission (issue 4, item 8; docs/domain.md "Channels"): a member of a commune's
 community digital team (Tổ công nghệ số cộng đồng, `DigitalTeamMember`) or a reception
 officer on a home visit submits a dossier for a citizen, with the citizen's consent.
 

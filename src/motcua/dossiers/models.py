@@ -33,7 +33,7 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Công dân rút hồ sơ")
 
 
-# The statuses whose clock has ended (domain.md: result ready, returned, stopped, refused,
+# The statuses whose clock has ended (docs/domain.md: result ready, returned, stopped, refused,
 # withdrawn).
 ENDED = frozenset(
     {Status.RESULT_READY, Status.RETURNED, Status.REFUSED, Status.STOPPED, Status.WITHDRAWN}

@@ -108,7 +108,7 @@ def visible_dossiers(user) -> QuerySet[Dossier]:
     return Dossier.objects.filter(scope)
 
 
-# The public status lookup (api.md `GET /lookup`, the page the Mẫu 01 QR code opens): one
+# The public status lookup (docs/api.md `GET /lookup`, the page the Mẫu 01 QR code opens): one
 # rate limit for both, counted per client.
 LOOKUP_SCOPE = "dossier_lookup"
 LOOKUP_LIMIT = 10  # lookups per client per minute

@@ -1,4 +1,4 @@
-"""`GET /dossiers/{code}/forms/{form}.pdf`: the slips a dossier has been issued (api.md)."""
+"""`GET /dossiers/{code}/forms/{form}.pdf`: the slips a dossier has been issued (docs/api.md)."""
 
 from django.http import HttpResponse
 from ninja import Router

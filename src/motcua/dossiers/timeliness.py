@@ -1,4 +1,4 @@
-"""Timeliness verdicts (domain.md, "Working time and deadlines"): of a dossier against its
+"""Timeliness verdicts (docs/domain.md, "Working time and deadlines"): of a dossier against its
 `due_at`, and of each step visit against the step's budget (control slip, Mẫu 06).
 
 Working-time arithmetic goes through `workdays.deadlines` only.

@@ -24,8 +24,10 @@ class IntegrationsConfig(AppConfig):
         from motcua.core import messaging
         from motcua.dossiers.hooks import event_appended
         from motcua.dossiers.residents import population_registry
+        from motcua.feedback.hooks import feedback_changed
 
         from .direct import send_now
+        from .feedback_notices import notify_feedback_change
         from .inbox import note_contact_change
         from .notifications import notify_status_change
         from .plugins.population import get_registry
@@ -43,5 +45,10 @@ class IntegrationsConfig(AppConfig):
         event_appended.connect(
             lambda sender, event, **kwargs: notify_status_change(event),
             dispatch_uid="integrations-notify-status-change",
+            weak=False,
+        )
+        feedback_changed.connect(
+            lambda sender, event, **kwargs: notify_feedback_change(event),
+            dispatch_uid="integrations-notify-feedback-change",
             weak=False,
         )

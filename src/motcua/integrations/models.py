@@ -22,7 +22,10 @@ class OutboxMessage(models.Model):
         SENT = "sent", _("Đã gửi")
         FAILED = "failed", _("Gửi lỗi")
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="outbox_messages")
+    # None for news that is not about a dossier (feedback, feedback_notices.py).
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, null=True, blank=True, related_name="outbox_messages"
+    )
     # No database constraint: the history is guarded by its hash chain (`verify_events`
     # names a missing event), and what was told about an event stays on record regardless.
     event = models.ForeignKey(

@@ -1,4 +1,4 @@
-"""Payments API (api.md, "Payments"): pay what a dossier owes, the gateways' notifications,
+"""Payments API (docs/api.md, "Payments"): pay what a dossier owes, the gateways' notifications,
 payments and their electronic receipts."""
 
 from datetime import date as date_type

@@ -1,4 +1,4 @@
-"""What a dossier owes from its procedure's fee schedule (domain.md, "Money").
+"""What a dossier owes from its procedure's fee schedule (docs/domain.md, "Money").
 
 Per channel: an online submission pays a fee's `online_amount` where the procedure sets one
 (often 0 by provincial resolution), everything else pays `amount`. A fee with a

@@ -1,6 +1,6 @@
 """Reads shared by the API and the pages: payments and receipts scoped by who asks.
 
-Someone who may not see the dossier gets 404 for its payments too (api.md: never leak that a
+Someone who may not see the dossier gets 404 for its payments too (docs/api.md: never leak that a
 dossier exists).
 """
 

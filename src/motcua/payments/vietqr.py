@@ -2,7 +2,7 @@
 
 The payload is a run of TLV fields (2-digit tag, 2-digit length, value), nested for the
 merchant account (38) and the additional data (62), and closed by a CRC-16/CCITT-FALSE
-(tag 63) over everything before it, including "6304" (domain.md, "Money").
+(tag 63) over everything before it, including "6304" (docs/domain.md, "Money").
 
 `build_payload` makes the dynamic code a dossier is paid with; `parse_payload` validates any
 VietQR payload a bank app would accept and returns what it says; `qr_svg` / `qr_png` draw it.

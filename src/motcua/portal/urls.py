@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .assisted import urls as assisted_urls
+from .feedback import urls as feedback_urls
 from .submission import views as submission
 from .tracking import urls as tracking_urls
 from .vault import urls as vault_urls
@@ -24,5 +25,6 @@ urlpatterns = [
     path("co-quan/<str:code>/", views.agency_detail, name="agency_detail"),
     *tracking_urls.urlpatterns,
     *assisted_urls.urlpatterns,
+    *feedback_urls.urlpatterns,
     *vault_urls.urlpatterns,
 ]

@@ -1,7 +1,6 @@
 """The public catalog pages: thin views over catalog.queries and workdays."""
 
 import segno
-from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
@@ -12,20 +11,12 @@ from django.utils.translation import gettext as _
 from motcua.catalog import queries as catalog
 from motcua.catalog.api import submission_url
 from motcua.core.errors import ValidationFailed
+from motcua.core.paging import page_of
 from motcua.workdays.deadlines import compute_due_at
 
 from . import queries
 from .display import by_name, sector_name
 from .forms import AgencyFilterForm, ProcedureFilterForm
-
-PAGE_SIZE = 20
-
-
-def _page(request, rows):
-    """One page of `rows` (Paginator.get_page: a bad or too-large page number never 404s)."""
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.elided_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    return page
 
 
 def _wants_fragment(request) -> bool:
@@ -54,7 +45,7 @@ def procedure_list(request):
         level=filters["level"] or None,
         online=filters["online"] or None,
     )
-    page = _page(request, rows)
+    page = page_of(request, rows)
     # Two queries for the whole page, whatever its size.
     prefetch_related_objects(page.object_list, "agencies", "fees")
     context = {
@@ -123,7 +114,7 @@ def procedure_detail(request, code):
 def agency_list(request):
     form = AgencyFilterForm(request.GET)
     level = form.cleaned_data["level"] if form.is_valid() else ""
-    page = _page(request, queries.agencies_by_level(level or None))
+    page = page_of(request, queries.agencies_by_level(level or None))
     return render(request, "portal/agency_list.html", {"form": form, "page": page})
 
 
@@ -137,6 +128,6 @@ def agency_detail(request, code):
         {
             "agency": agency,
             "children": agency.children.filter(is_active=True).order_by("name"),
-            "page": _page(request, queries.procedures_of(agency)),
+            "page": page_of(request, queries.procedures_of(agency)),
         },
     )

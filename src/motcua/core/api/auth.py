@@ -6,7 +6,8 @@ DELETE) must carry the CSRF token (header `X-CSRFToken`), as ninja's `django_aut
 check. Either way the user is `request.auth` and `request.user`.
 
 Apps above core add what they want read with the token's user (in the same query) through
-`read_with_token`, called from an `AppConfig.ready()`.
+`read_with_token`, and what a session must have passed (the second factor of the roles that
+sign) through `require_of_sessions`, both called from an `AppConfig.ready()`.
 """
 
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from django.conf import settings
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from motcua.core.errors import Forbidden, NotAuthenticated
+from motcua.core.errors import Forbidden, NotAuthenticated, OtpRequired
 from motcua.core.services import user_for_api_token
 
 # (columns, remember): `columns(user_id)` gives SQL expressions over the user's id column,
@@ -29,6 +30,17 @@ def read_with_token(
     """Read `columns` with each token's user and hand the user to `remember` afterwards."""
     if (columns, remember) not in _TOKEN_READS:
         _TOKEN_READS.append((columns, remember))
+
+
+# Checks a signed-in session must pass to use the API: `check(request)` is False when it may not.
+_SESSION_CHECKS: list[Callable[[object], bool]] = []
+
+
+def require_of_sessions(check: Callable[[object], bool]) -> None:
+    """Refuse the API to a session for which `check(request)` is False (401 otp_required):
+    the API is another door, and a rule of the sign-in holds at every door."""
+    if check not in _SESSION_CHECKS:
+        _SESSION_CHECKS.append(check)
 
 
 class BearerToken(HttpBearer):
@@ -73,6 +85,10 @@ class SessionWithCsrf(APIKeyCookie):
         if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
             raise Forbidden(
                 "Thiếu hoặc sai mã CSRF: tải lại trang rồi thử lại (gửi tiêu đề X-CSRFToken)."
+            )
+        if not all(check(request) for check in _SESSION_CHECKS):
+            raise OtpRequired(
+                "Phiên đăng nhập này chưa qua bước xác thực hai lớp: đăng nhập lại và nhập mã OTP."
             )
         return user
 

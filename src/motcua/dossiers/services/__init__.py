@@ -1,4 +1,4 @@
-"""The dossier's one door (domain.md, "Dossier life cycle"): every change of a dossier goes
+"""The dossier's one door (docs/domain.md, "Dossier life cycle"): every change of a dossier goes
 through a function of this package.
 
 - `submit_online` and `receive_at_counter` create dossiers (submission.py, checks.py);

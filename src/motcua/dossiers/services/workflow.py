@@ -1,4 +1,4 @@
-"""The dossier state machine (domain.md, "Dossier life cycle"), whole: for each status and
+"""The dossier state machine (docs/domain.md, "Dossier life cycle"), whole: for each status and
 action, who may act, what must hold for the action to happen now, and every status it can
 lead to. `perform` (actions.py) only asks this module; handlers change the dossier's data,
 never its status.

@@ -1,1 +1,1 @@
-"""Payment gateways as plugins behind a registry (style.md, item 6)."""
+"""Payment gateways as plugins behind a registry (docs/architecture.md, "Plugins")."""

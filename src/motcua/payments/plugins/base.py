@@ -73,7 +73,7 @@ def signature_matches(secret: str, body: bytes, signature: str | None) -> bool:
 
 
 class NotificationBody(BaseModel):
-    """The notification body of api.md: {bill_number, amount, transaction_id, paid_at}."""
+    """The notification body of docs/api.md: {bill_number, amount, transaction_id, paid_at}."""
 
     model_config = ConfigDict(extra="ignore")
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from motcua.core.errors import DomainError, RateLimited, ValidationFailed
+from motcua.core.paging import page_of
 from motcua.dossiers import assisted, drafts
 from motcua.dossiers.files import store_file
 from motcua.dossiers.models import Dossier, Status
@@ -33,7 +34,6 @@ from motcua.dossiers.queries import events_of
 from ..tracking import display
 from ..tracking.views import (
     DossierPage,
-    _page,
     _summary,
     supplement_answer_view,
     supplement_context,
@@ -86,7 +86,7 @@ def helped_dossiers(user):
 @_assisting
 @require_http_methods(["GET"])
 def home(request):
-    page = _page(request, helped_dossiers(request.user))
+    page = page_of(request, helped_dossiers(request.user))
     now = timezone.now()
     return render(
         request,

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.core.downloads import private_file_response
 from motcua.core.errors import DomainError, NotFound, RateLimited
+from motcua.core.paging import page_of
 from motcua.core.ratelimit import check_rate
 from motcua.dossiers import queries as dossier_queries
 from motcua.dossiers import services
@@ -36,14 +36,6 @@ from motcua.payments.services import amount_owed
 
 from . import display, queries
 from .forms import ACCEPT, LookupForm, RatingForm, SupplementAnswer
-
-PAGE_SIZE = 20
-
-
-def _page(request, rows):
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.elided_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    return page
 
 
 def _own_dossier(user, code: str):
@@ -82,7 +74,7 @@ def my_dossiers(request):
     group = request.GET.get("nhom", "")
     if group not in display.GROUPS:
         group = ""
-    page = _page(request, queries.my_dossiers(request.user, group or None))
+    page = page_of(request, queries.my_dossiers(request.user, group or None))
     now = timezone.now()
     counts = queries.group_counts(request.user)
     return render(
@@ -257,7 +249,7 @@ def component_file(request, code, file_id):
 
 @login_required
 def notifications(request):
-    page = _page(request, inbox.notifications_of(request.user))
+    page = page_of(request, inbox.notifications_of(request.user))
     return render(
         request,
         "portal/tracking/notifications.html",

@@ -18,7 +18,7 @@ from motcua.core.errors import ActionNotAllowed, Forbidden, NotFound, Validation
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.queries import can_see, is_applicant
 
-from .models import SCORES, Rating
+from ..models import SCORES, Rating
 
 RATEABLE = frozenset({Status.RESULT_READY, Status.RETURNED})
 CHANGE_WINDOW = timedelta(days=7)
