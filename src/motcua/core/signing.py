@@ -9,6 +9,8 @@ remote signing service) by pointing `RESULT_SIGNER` at a factory returning a `Re
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import functools
 import io
 from dataclasses import dataclass
@@ -231,10 +233,21 @@ def sign_pdf(
     out = io.BytesIO()
     try:
         # Reserving the room for the signature spares pyHanko a dry run (a second signature).
-        pdf_signer.sign_pdf(writer, output=out, bytes_reserved=SIGNATURE_ROOM)
+        _run(pdf_signer.async_sign_pdf(writer, output=out, bytes_reserved=SIGNATURE_ROOM))
     except (OSError, SigningError) as error:
         raise SigningUnavailable() from error
     return out.getvalue()
+
+
+def _run(coroutine):
+    """Run one of pyHanko's coroutines to its end, also from a thread whose event loop is
+    running (an ASGI server, a browser test): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @dataclass(frozen=True)
@@ -270,7 +283,7 @@ def validate_pdf(pdf: bytes) -> Verdict:
     trusted root."""
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
     try:
@@ -283,7 +296,7 @@ def validate_pdf(pdf: bytes) -> Verdict:
     embedded = signatures[-1]
     context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = _run(async_validate_pdf_signature(embedded, context))
     except Exception:  # noqa: BLE001 - any failure to check is a "not valid"
         return Verdict(False, "Không kiểm tra được chữ ký số của tệp.")
     who = subject_name(status.signing_cert) if status.signing_cert else ""
