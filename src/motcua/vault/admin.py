@@ -2,15 +2,9 @@
 
 from django.contrib import admin
 
+from motcua.core.admin import ReadOnlyAdmin as ReadOnly
+
 from .models import DocumentRead, Share, ShareAccess, SignedResult, VaultDocument
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(SignedResult)
